@@ -1,0 +1,17 @@
+// Registry of built-in agent kinds; scenario files pick them by `kind`.
+import { z } from 'zod';
+import type { AgentKind } from '../sim/types.js';
+import { leveragedTraders } from './leveraged-traders.js';
+import { liquidator } from './liquidator.js';
+
+export const AGENT_KINDS: readonly AgentKind<any>[] = [leveragedTraders, liquidator];
+
+export function agentKind(kind: string): AgentKind<any> | undefined {
+  return AGENT_KINDS.find((k) => k.kind === kind);
+}
+
+/** Zod schema of one entry of a scenario's `agents` list. */
+export function agentSchema(): z.ZodType<{ kind: string; name?: string }> {
+  const schemas = AGENT_KINDS.map((k) => k.params) as [z.ZodObject<any>, ...z.ZodObject<any>[]];
+  return z.discriminatedUnion('kind', schemas) as any;
+}

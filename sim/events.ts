@@ -1,0 +1,86 @@
+// Event log of a run: liquidations in typed columns (there can be 10^6 of them), interventions as plain records.
+
+/** A defense intervention: which policy did what, why, and the numbers that triggered it. */
+export interface Intervention {
+  step: number;
+  policy: string;
+  action: string;
+  reason: string;
+  value: number;
+  threshold: number;
+}
+
+export class EventLog {
+  liqCount = 0;
+  private cap = 0;
+  step: Int32Array = new Int32Array(0);
+  account: Int32Array = new Int32Array(0);
+  /** agent index of the liquidator, -1 when the venue liquidated on its own */
+  liquidator: Int32Array = new Int32Array(0);
+  size: Float64Array = new Float64Array(0);
+  price: Float64Array = new Float64Array(0);
+  execPrice: Float64Array = new Float64Array(0);
+  notional: Float64Array = new Float64Array(0);
+  slippage: Float64Array = new Float64Array(0);
+  fee: Float64Array = new Float64Array(0);
+  bounty: Float64Array = new Float64Array(0);
+  badDebt: Float64Array = new Float64Array(0);
+  uncovered: Float64Array = new Float64Array(0);
+  readonly interventions: Intervention[] = [];
+
+  liquidation(
+    step: number,
+    account: number,
+    liquidator: number,
+    size: number,
+    price: number,
+    execPrice: number,
+    notional: number,
+    slippage: number,
+    fee: number,
+    bounty: number,
+    badDebt: number,
+    uncovered: number,
+  ): void {
+    if (this.liqCount === this.cap) this.grow(Math.max(1024, this.cap * 2));
+    const i = this.liqCount++;
+    this.step[i] = step;
+    this.account[i] = account;
+    this.liquidator[i] = liquidator;
+    this.size[i] = size;
+    this.price[i] = price;
+    this.execPrice[i] = execPrice;
+    this.notional[i] = notional;
+    this.slippage[i] = slippage;
+    this.fee[i] = fee;
+    this.bounty[i] = bounty;
+    this.badDebt[i] = badDebt;
+    this.uncovered[i] = uncovered;
+  }
+
+  private grow(cap: number): void {
+    const f = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const g = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.step = g(this.step);
+    this.account = g(this.account);
+    this.liquidator = g(this.liquidator);
+    this.size = f(this.size);
+    this.price = f(this.price);
+    this.execPrice = f(this.execPrice);
+    this.notional = f(this.notional);
+    this.slippage = f(this.slippage);
+    this.fee = f(this.fee);
+    this.bounty = f(this.bounty);
+    this.badDebt = f(this.badDebt);
+    this.uncovered = f(this.uncovered);
+    this.cap = cap;
+  }
+}

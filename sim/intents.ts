@@ -1,0 +1,85 @@
+// Reusable intent buffer: agents write what they want to do; the engine (venue) applies it. No per-step allocation.
+
+export const INTENT_OPEN = 1;
+export const INTENT_CLOSE = 2;
+export const INTENT_LIQUIDATE = 3;
+
+/**
+ * Columns of intents for one step. `open` asks for a new isolated position, `close` for closing an owned one,
+ * `liquidate` offers liquidation capacity (how many accounts this agent will liquidate this step, for what bounty).
+ */
+export class Intents {
+  n = 0;
+  private cap: number;
+  kind: Uint8Array;
+  agent: Int32Array;
+  account: Int32Array;
+  side: Int8Array;
+  /** collateral (open) or bounty rate (liquidate) */
+  amount: Float64Array;
+  /** leverage (open) or max liquidations (liquidate) */
+  ratio: Float64Array;
+
+  constructor(capacity = 64) {
+    this.cap = capacity;
+    this.kind = new Uint8Array(capacity);
+    this.agent = new Int32Array(capacity);
+    this.account = new Int32Array(capacity);
+    this.side = new Int8Array(capacity);
+    this.amount = new Float64Array(capacity);
+    this.ratio = new Float64Array(capacity);
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  /** Open a position of `collateral` USD at `leverage`, long (side 1) or short (side -1). */
+  open(agent: number, side: 1 | -1, collateral: number, leverage: number): void {
+    const i = this.push(INTENT_OPEN, agent);
+    this.side[i] = side;
+    this.amount[i] = collateral;
+    this.ratio[i] = leverage;
+  }
+
+  /** Close an open position the agent owns, at the venue's price with slippage. */
+  close(agent: number, account: number): void {
+    const i = this.push(INTENT_CLOSE, agent);
+    this.account[i] = account;
+  }
+
+  /** Offer to liquidate up to `maxCount` accounts this step for a bounty of `bountyRate` of the closed notional. */
+  liquidate(agent: number, maxCount: number, bountyRate: number): void {
+    const i = this.push(INTENT_LIQUIDATE, agent);
+    this.ratio[i] = maxCount;
+    this.amount[i] = bountyRate;
+  }
+
+  private push(kind: number, agent: number): number {
+    if (this.n === this.cap) this.grow();
+    const i = this.n++;
+    this.kind[i] = kind;
+    this.agent[i] = agent;
+    this.account[i] = -1;
+    this.side[i] = 0;
+    this.amount[i] = 0;
+    this.ratio[i] = 0;
+    return i;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const g = <T extends Uint8Array | Int8Array | Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.kind = g(this.kind, (n) => new Uint8Array(n));
+    this.agent = g(this.agent, (n) => new Int32Array(n));
+    this.account = g(this.account, (n) => new Int32Array(n));
+    this.side = g(this.side, (n) => new Int8Array(n));
+    this.amount = g(this.amount, (n) => new Float64Array(n));
+    this.ratio = g(this.ratio, (n) => new Float64Array(n));
+    this.cap = cap;
+  }
+}

@@ -1,0 +1,17 @@
+// Registry of built-in defense policies, and the rules for naming and composing them into a policy stack.
+import { z } from 'zod';
+import type { PolicyKind } from '../types.js';
+import { volBreaker } from './vol-breaker.js';
+
+/** Built-in policy kinds. A user's module plugs in with the same shape. */
+export const POLICY_KINDS: readonly PolicyKind<any>[] = [volBreaker];
+
+export function policyKind(kind: string): PolicyKind<any> | undefined {
+  return POLICY_KINDS.find((k) => k.kind === kind);
+}
+
+/** Zod schema of one entry of a scenario's `defenses` list. */
+export function defenseSchema(): z.ZodType<{ kind: string; name?: string }> {
+  const schemas = POLICY_KINDS.map((k) => k.params) as [z.ZodObject<any>, ...z.ZodObject<any>[]];
+  return z.discriminatedUnion('kind', schemas) as any;
+}

@@ -1,0 +1,83 @@
+// Per-step series of a run, one typed column per metric, preallocated for the whole run.
+
+/** Names of the per-step columns, in the order they appear in the `steps` results table. */
+export const SERIES_COLUMNS = [
+  'spot',
+  'mark',
+  'oracle',
+  'open_interest',
+  'insurance_fund',
+  'liquidations',
+  'liquidated_notional',
+  'pending_liquidations',
+  'bad_debt',
+  'uncovered_bad_debt',
+  'funding_rate',
+  'maintenance_margin',
+  'open_accounts',
+  'blocked_opens',
+  'halted',
+] as const;
+export type SeriesColumn = (typeof SERIES_COLUMNS)[number];
+
+export class Series {
+  readonly length: number;
+  spot: Float64Array;
+  mark: Float64Array;
+  oracle: Float64Array;
+  openInterest: Float64Array;
+  insuranceFund: Float64Array;
+  liquidations: Int32Array;
+  liquidatedNotional: Float64Array;
+  pendingLiquidations: Int32Array;
+  /** cumulative */
+  badDebt: Float64Array;
+  /** cumulative */
+  uncoveredBadDebt: Float64Array;
+  fundingRate: Float64Array;
+  maintenanceMargin: Float64Array;
+  openAccounts: Int32Array;
+  blockedOpens: Int32Array;
+  /** 0 trading, 1 new risk halted, 2 all trading halted */
+  halted: Uint8Array;
+
+  constructor(steps: number) {
+    this.length = steps;
+    this.spot = new Float64Array(steps);
+    this.mark = new Float64Array(steps);
+    this.oracle = new Float64Array(steps);
+    this.openInterest = new Float64Array(steps);
+    this.insuranceFund = new Float64Array(steps);
+    this.liquidations = new Int32Array(steps);
+    this.liquidatedNotional = new Float64Array(steps);
+    this.pendingLiquidations = new Int32Array(steps);
+    this.badDebt = new Float64Array(steps);
+    this.uncoveredBadDebt = new Float64Array(steps);
+    this.fundingRate = new Float64Array(steps);
+    this.maintenanceMargin = new Float64Array(steps);
+    this.openAccounts = new Int32Array(steps);
+    this.blockedOpens = new Int32Array(steps);
+    this.halted = new Uint8Array(steps);
+  }
+
+  /** The column for a results-table name. */
+  column(name: SeriesColumn): Float64Array | Int32Array | Uint8Array {
+    switch (name) {
+      case 'spot': return this.spot;
+      case 'mark': return this.mark;
+      case 'oracle': return this.oracle;
+      case 'open_interest': return this.openInterest;
+      case 'insurance_fund': return this.insuranceFund;
+      case 'liquidations': return this.liquidations;
+      case 'liquidated_notional': return this.liquidatedNotional;
+      case 'pending_liquidations': return this.pendingLiquidations;
+      case 'bad_debt': return this.badDebt;
+      case 'uncovered_bad_debt': return this.uncoveredBadDebt;
+      case 'funding_rate': return this.fundingRate;
+      case 'maintenance_margin': return this.maintenanceMargin;
+      case 'open_accounts': return this.openAccounts;
+      case 'blocked_opens': return this.blockedOpens;
+      case 'halted': return this.halted;
+    }
+  }
+}
