@@ -22,10 +22,10 @@ const DEFAULT_BENCH_SCENARIO = path.join(root, 'scenarios', 'bench', 'cascade.ya
 
 let verbose = process.argv.includes('--verbose');
 
-function integer(name: string, min: number) {
+function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} expects an integer >= ${min}, found '${v}'`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} expects an integer from ${min} to ${max}, found '${v}'`);
     return n;
   };
 }
@@ -200,6 +200,8 @@ function program(): Command {
     .description('Stress-test the automated defenses of decentralized derivatives venues.')
     .version(version)
     .option('--verbose', 'print stack traces of internal errors')
+    .exitOverride() // set before the subcommands so they inherit it: usage errors become exit 2 in main()
+    .configureOutput({ outputError: (str, write) => write(str.startsWith('error:') ? str : `error: ${str}`) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -218,7 +220,7 @@ Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
   p.command('run')
     .description('run a scenario once per policy on the same seed, write Arrow results and print a comparison')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('-s, --seed <n>', 'run seed (default: the scenario\'s seed)', integer('--seed', 0))
+    .option('-s, --seed <n>', 'run seed (default: the scenario\'s seed)', integer('--seed', 0, 2_147_483_647))
     .option('-p, --policy <name>', 'policy to run: none, all, a defense name or names joined with + (repeatable; default: the scenario\'s compare list)', collect)
     .option('-o, --out <dir>', 'directory for runs.arrow, steps.arrow and events.arrow (default: results/<scenario name>)')
     .option('--json', 'print the run summaries as JSON instead of a table')
@@ -239,7 +241,7 @@ Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
     .description('run cascade-bench (../shared/reference/benchmark.md) through the engine and print account-steps per second')
     .option('-n, --accounts <N>', 'number of accounts (default: each of 1e3, 1e4, 1e5, 1e6 in its own process)', integer('--accounts', 1))
     .option('-t, --steps <T>', 'number of steps (default: the scenario\'s, 10000)', integer('--steps', 1))
-    .option('--seed <S>', 'seed', integer('--seed', 0), 1)
+    .option('--seed <S>', 'seed', integer('--seed', 0, 2_147_483_647), 1)
     .option('--sigma <x>', 'annualised volatility of the GBM (0: deterministic path)', decimal('--sigma', 0))
     .option('--population <file.csv>', 'read the accounts from a CSV file with columns collateral,leverage,side')
     .option('--records <file.arrow>', 'write per-step records (step, price, liquidations, insurance_fund, uncovered_bad_debt)')
@@ -256,8 +258,6 @@ Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
       process.exitCode = cmdPolicies(flags);
     });
 
-  p.exitOverride();
-  p.configureOutput({ outputError: (str, write) => write(str.startsWith('error:') ? str : `error: ${str}`) });
   return p;
 }
 

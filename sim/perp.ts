@@ -12,6 +12,13 @@ export interface LiquidationOffers {
   bounty: Float64Array;
 }
 
+/**
+ * Smallest factor one trade may apply to the mark, and smallest fill as a share of the mark. The linear impact and
+ * square-root slippage laws are calibrated for trades small against the depth; a trade large enough to push either
+ * factor below this floor would otherwise send the price to zero or below. Never reached by the reference workload.
+ */
+const PRICE_FLOOR = 0.01;
+
 /** Relative tolerance of the index pre-filter; the exact margin test decides. */
 const INDEX_TOLERANCE = 1e-9;
 
@@ -154,22 +161,28 @@ export class PerpVenue {
 
   /** Execution price for a trade of `notional` USD in direction d (+1 buy, -1 sell) at mark p. */
   fillPrice(p: number, d: number, notional: number): number {
-    return p * (1 + (d * this.slippage) * Math.sqrt(notional / this.depth));
+    const f = 1 + (d * this.slippage) * Math.sqrt(notional / this.depth);
+    return p * (f > PRICE_FLOOR ? f : PRICE_FLOOR);
   }
 
   /** Permanent impact of a trade in direction d on the mark. */
   private applyImpact(d: number, notional: number): void {
-    this.mark = this.mark * (1 + ((d * this.impact) * notional) / this.depth);
+    const f = 1 + ((d * this.impact) * notional) / this.depth;
+    this.mark = this.mark * (f > PRICE_FLOOR ? f : PRICE_FLOOR);
   }
 
   /**
-   * Opens a position through the venue's liquidity. Returns the account id, or -1 when the initial-margin check
-   * fails (after the fee and the immediate slippage loss, equity must cover `imf` of the notional at the mark).
+   * Opens a position through the venue's liquidity. Returns the account id, or -1 when the order is larger than the
+   * venue's depth or the initial-margin check fails (after the fee and the immediate slippage loss, equity must
+   * cover `imf` of the notional at the mark).
    */
   open(owner: number, side: number, collateral: number, leverage: number, imf: number, step: number): number {
     const p = this.mark;
     const n = collateral * leverage;
-    if (!(n > 0)) return -1;
+    if (!(n > 0 && n <= this.depth)) {
+      this.ledger.rejectedOpens++;
+      return -1;
+    }
     const x = this.fillPrice(p, side, n);
     const q = (side * n) / x;
     const fee = this.tradingFee * n;
@@ -306,7 +319,8 @@ export class PerpVenue {
       const s = q > 0 ? 1 : -1;
       const n = aq * p;
       const r = Math.sqrt(n / D);
-      const x = p * (1 - (s * this.slippage) * r);
+      const xf = 1 - (s * this.slippage) * r;
+      const x = p * (xf > PRICE_FLOOR ? xf : PRICE_FLOOR);
       const slip = aq * Math.abs(p - x);
       const equity = c - accruedF - accruedG + q * (x - e);
       let paid = 0;
@@ -344,7 +358,8 @@ export class PerpVenue {
       this.remove(i);
       events.liquidation(step, i, liq, q, p, x, n, slip, paid, bounty, debt, uncovered);
       // permanent impact, visible to accounts later in this pass
-      this.mark = p * (1 - ((s * this.impact) * n) / D);
+      const pf = 1 - ((s * this.impact) * n) / D;
+      this.mark = p * (pf > PRICE_FLOOR ? pf : PRICE_FLOOR);
       if (useMark) pm = this.mark;
       if (uncovered > 0 && this.socialize && this.agg.absSize > 0) {
         this.lossIndex += uncovered / this.agg.absSize;

@@ -234,7 +234,10 @@ export const PHASES: readonly Phase[] = [
       const l = w.venue.ledger;
       const count0 = l.liquidations;
       const notional0 = l.liquidatedNotional;
-      if (w.halted < 2) {
+      if (w.halted === 2) {
+        // full halt: nothing is liquidated, but the pass still counts the backlog
+        pending = w.venue.liquidationPass(w.maintenanceMargin, w.scenario.venue.marginPrice === 'mark', w.oracle, 0, w.step, w.events, null);
+      } else {
         plan.maxLiquidations = Infinity;
         for (const pol of w.policies) {
           if (pol.liquidation) {
@@ -290,6 +293,7 @@ export const PHASES: readonly Phase[] = [
       const v = w.venue;
       const l = v.ledger;
       const s = w.series;
+      if (!(v.mark > 0 && v.mark < Infinity)) throw new Error(`the mark price became ${v.mark}; check the liquidity parameters (depth, slippage, impact)`);
       const oi = v.agg.openInterest(v.mark);
       s.mark[t] = v.mark;
       s.openInterest[t] = oi;

@@ -17,7 +17,7 @@ export function scenarioSchema() {
       name: z.string().min(1),
       description: z.string().optional(),
       /** Default seed of `bulwark run`. */
-      seed: z.number().int().min(0).default(1),
+      seed: z.number().int().min(0).max(2_147_483_647).default(1),
       steps: z.number().int().min(1).max(100_000_000),
       /** Length of one step in seconds (60 = one-minute steps). */
       stepSeconds: z.number().positive().default(60),
@@ -252,7 +252,7 @@ export function loadScenario(file: string): LoadedScenario {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const pos = e.linePos?.[0];
+    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
     throw new InputError({
       code: 'scenario.syntax',
       file,

@@ -32,6 +32,7 @@ export const volBreaker: PolicyKind<VolBreakerParams> = {
   create(p, env) {
     const threshold = p.sigmas * p.volatility * Math.sqrt(p.window * env.dt);
     let haltedUntil = -1; // last step (inclusive) of the current halt
+    let haltedFrom = -1;
     return {
       name: env.name,
       gate(view, gate) {
@@ -40,9 +41,10 @@ export const volBreaker: PolicyKind<VolBreakerParams> = {
           const move = Math.log(view.oracle / view.oracleAt(t - p.window));
           if (Math.abs(move) > threshold) {
             if (t > haltedUntil) {
+              haltedFrom = t;
               env.log(
                 p.mode === 'all' ? 'halt-all' : 'halt-new-risk',
-                `oracle moved ${(100 * (Math.exp(move) - 1)).toFixed(2)}% over ${p.window} steps, beyond ${p.sigmas} sigma`,
+                `oracle moved ${(100 * (Math.exp(move) - 1)).toFixed(2)}% over ${p.window} steps; limit ${p.sigmas} sigma = ${(100 * threshold).toFixed(2)}% (log move)`,
                 move,
                 threshold,
               );
@@ -53,7 +55,7 @@ export const volBreaker: PolicyKind<VolBreakerParams> = {
         if (t <= haltedUntil) {
           if (p.mode === 'all') gate.haltAll();
           else gate.haltNewRisk();
-          if (t === haltedUntil) env.log('resume', `halt of ${p.haltSteps} steps ends after this step`, 0, 0);
+          if (t === haltedUntil) env.log('resume', `halt since step ${haltedFrom} (${t - haltedFrom + 1} steps, extended while the move persisted) ends after this step`, t - haltedFrom + 1, p.haltSteps);
         }
       },
     };

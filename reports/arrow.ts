@@ -1,0 +1,481 @@
+// Results as Arrow IPC files (runs, steps, events, records): typed columns, bulwark metadata, byte-identical reruns.
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  Dictionary,
+  Field,
+  Float64,
+  Int32,
+  Int64,
+  makeData,
+  makeVector,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  tableToIPC,
+  Uint8,
+  Utf8,
+  type Data,
+  type DataType,
+} from 'apache-arrow';
+import { InputError } from '../sim/errors.js';
+import type { RunResult, RunSummary } from '../sim/run.js';
+import { Series, SERIES_COLUMNS } from '../sim/series.js';
+import { writeFileAtomic, writeFilesAtomic } from './atomic.js';
+
+/** Bumped whenever a column is added, removed, renamed or retyped. */
+export const SCHEMA_VERSION = '1';
+
+export type TableName = 'runs' | 'steps' | 'events' | 'records';
+
+/** File names of a results directory. */
+export const RESULT_FILES = { runs: 'runs.arrow', steps: 'steps.arrow', events: 'events.arrow' } as const;
+
+/** What the metadata says about a set of runs. `seed` is the run seed, or the seeds of a multi-seed set. */
+export interface ResultsMeta {
+  scenario: string;
+  scenarioHash: string;
+  seed: number | readonly number[];
+}
+
+/**
+ * Arrow type of each `runs` column, in RunSummary declaration order. Counts bounded by the scenario (seed, steps,
+ * accounts, halted steps) are Int32; counts that accumulate over a run (liquidations, opens, interventions) are Int64.
+ * `satisfies` makes the compiler reject a RunSummary field without a type here (or a type for a field that is gone).
+ */
+export const RUNS_COLUMN_TYPES = {
+  scenario: 'utf8',
+  policy: 'utf8',
+  seed: 'int32',
+  parameters: 'utf8',
+  steps: 'int32',
+  initial_accounts: 'int32',
+  final_price: 'float64',
+  min_price: 'float64',
+  insurance_fund_initial: 'float64',
+  insurance_fund_final: 'float64',
+  insurance_fund_min: 'float64',
+  bad_debt: 'float64',
+  uncovered_bad_debt: 'float64',
+  socialized_loss: 'float64',
+  liquidations: 'int64',
+  liquidated_notional: 'float64',
+  liquidation_slippage: 'float64',
+  liquidation_fees: 'float64',
+  liquidator_income: 'float64',
+  trading_fees: 'float64',
+  returned_to_traders: 'float64',
+  deposits: 'float64',
+  counterparty_pnl: 'float64',
+  opens: 'int64',
+  blocked_opens: 'int64',
+  rejected_opens: 'int64',
+  steps_halted: 'int32',
+  interventions: 'int64',
+  max_open_interest: 'float64',
+  final_open_interest: 'float64',
+  error: 'utf8?',
+} as const satisfies Record<keyof RunSummary, 'utf8' | 'utf8?' | 'int32' | 'int64' | 'float64'>;
+
+export const RUNS_COLUMNS = Object.keys(RUNS_COLUMN_TYPES) as (keyof RunSummary)[];
+export const STEPS_COLUMNS = ['policy', 'seed', 'step', ...SERIES_COLUMNS] as const;
+/** Event columns that only liquidations have (null on intervention rows). */
+export const LIQUIDATION_ONLY_COLUMNS = ['size', 'price', 'exec_price', 'notional', 'slippage', 'fee', 'bounty', 'bad_debt', 'uncovered_bad_debt'] as const;
+export const EVENTS_COLUMNS = ['policy', 'seed', 'step', 'type', 'source', 'action', 'reason', 'account', ...LIQUIDATION_ONLY_COLUMNS, 'value', 'threshold'] as const;
+export const RECORDS_COLUMNS = ['step', 'price', 'liquidations', 'insurance_fund', 'uncovered_bad_debt'] as const;
+
+/** The columns each table must have, in order. */
+export const TABLE_COLUMNS: Record<TableName, readonly string[]> = {
+  runs: RUNS_COLUMNS,
+  steps: STEPS_COLUMNS,
+  events: EVENTS_COLUMNS,
+  records: RECORDS_COLUMNS,
+};
+
+let version: string | undefined;
+
+/** This package's version, from the nearest package.json named `bulwark` above this module (works from source and dist). */
+export function bulwarkVersion(): string {
+  if (version !== undefined) return version;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'bulwark' && typeof pkg.version === 'string') return (version = pkg.version);
+    } catch {
+      // no (readable) package.json here: keep looking upwards
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the package.json of bulwark above reports/arrow');
+    dir = up;
+  }
+}
+
+function seedText(seed: ResultsMeta['seed']): string {
+  return typeof seed === 'number' ? String(seed) : seed.join(',');
+}
+
+/** The schema metadata, in a fixed key order (insertion order is the serialized order). */
+function metadataFor(meta: ResultsMeta, table: TableName, hasHash = true): Map<string, string> {
+  const m = new Map<string, string>();
+  m.set('bulwark.version', bulwarkVersion());
+  m.set('bulwark.scenario', meta.scenario);
+  if (hasHash) m.set('bulwark.scenario_hash', meta.scenarioHash);
+  m.set('bulwark.seed', seedText(meta.seed));
+  m.set('bulwark.table', table);
+  m.set('bulwark.schema_version', SCHEMA_VERSION);
+  return m;
+}
+
+/** Results must describe what the metadata says: catches a caller passing the wrong scenario or seed. */
+function checkMeta(results: readonly RunResult[], meta: ResultsMeta): void {
+  const seeds = typeof meta.seed === 'number' ? [meta.seed] : meta.seed;
+  for (const r of results) {
+    if (r.summary.scenario !== meta.scenario) {
+      throw new Error(`results of scenario '${r.summary.scenario}' written as scenario '${meta.scenario}'`);
+    }
+    if (!seeds.includes(r.summary.seed)) throw new Error(`results of seed ${r.summary.seed} written with metadata seed ${seedText(meta.seed)}`);
+  }
+}
+
+// ---- column builders: every one produces Data straight from typed arrays ----
+
+interface Column {
+  name: string;
+  data: Data;
+  nullable: boolean;
+}
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+function int32Value(v: number, what: string): number {
+  if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw new Error(`${what} = ${v} does not fit an Int32 column`);
+  return v;
+}
+
+/** Seeds are user input (the scenario schema has no upper bound), so an out-of-range seed is an input error. */
+function seedValue(seed: number): number {
+  if (!Number.isInteger(seed) || seed < INT32_MIN || seed > INT32_MAX) {
+    throw new InputError({
+      code: 'results.seed-range',
+      message: `seed ${seed} does not fit the Int32 seed column of the results (${INT32_MIN}..${INT32_MAX})`,
+    });
+  }
+  return seed;
+}
+
+/** Validity bitmap (LSB first) with bit i set when valid(i). Returns null when every row is valid. */
+function bitmap(n: number, valid: (i: number) => boolean): { bits: Uint8Array; nulls: number } | null {
+  const bits = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (valid(i)) bits[i >> 3] |= 1 << (i & 7);
+    else nulls++;
+  }
+  return nulls === 0 ? null : { bits, nulls };
+}
+
+function nullProps(validity: { bits: Uint8Array; nulls: number } | null) {
+  return validity === null ? { nullCount: 0 } : { nullCount: validity.nulls, nullBitmap: validity.bits };
+}
+
+function typedColumn(name: string, data: Float64Array | Int32Array | Uint8Array | BigInt64Array, validity: { bits: Uint8Array; nulls: number } | null = null): Column {
+  const np = nullProps(validity);
+  let d: Data;
+  if (data instanceof Float64Array) d = makeData({ type: new Float64(), length: data.length, data, ...np });
+  else if (data instanceof Int32Array) d = makeData({ type: new Int32(), length: data.length, data, ...np });
+  else if (data instanceof Uint8Array) d = makeData({ type: new Uint8(), length: data.length, data, ...np });
+  else d = makeData({ type: new Int64(), length: data.length, data, ...np });
+  return { name, data: d, nullable: validity !== null };
+}
+
+const encoder = new TextEncoder();
+
+/** Plain Utf8 column; null entries become nulls. `nullable` is the field's declared nullability. */
+function utf8Column(name: string, values: readonly (string | null)[], nullable: boolean): Column {
+  const n = values.length;
+  const encoded = values.map((v) => (v === null ? null : encoder.encode(v)));
+  const offsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    total += encoded[i]?.length ?? 0;
+    offsets[i + 1] = total;
+  }
+  const bytes = new Uint8Array(total);
+  for (let i = 0; i < n; i++) {
+    const e = encoded[i];
+    if (e) bytes.set(e, offsets[i]);
+  }
+  const validity = bitmap(n, (i) => values[i] !== null);
+  if (validity !== null && !nullable) throw new Error(`column ${name} has nulls but is not nullable`);
+  return { name, data: makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes, ...nullProps(validity) }), nullable };
+}
+
+/**
+ * Dictionary<Utf8, Int32> column from indices into `dictionary`. The dictionary id is explicit: apache-arrow would
+ * otherwise take it from a process-wide counter, and the ids are written into the file (bytes would differ per call).
+ */
+function dictColumn(name: string, indices: Int32Array, dictionary: readonly string[], id: number, validity: { bits: Uint8Array; nulls: number } | null = null): Column {
+  const type = new Dictionary(new Utf8(), new Int32(), id, false);
+  const dict = makeVector(utf8Column(name, dictionary, false).data as Data<Utf8>);
+  return { name, data: makeData({ type, length: indices.length, data: indices, dictionary: dict, ...nullProps(validity) }), nullable: validity !== null };
+}
+
+/** Interns strings in first-seen order: deterministic dictionaries. */
+class Interner {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  id(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
+function makeTable(columns: readonly Column[], metadata: Map<string, string>, length: number): Table {
+  const fields = columns.map((c) => new Field(c.name, c.data.type as DataType, c.nullable));
+  const schema = new Schema(fields, metadata);
+  const struct = makeData({ type: new Struct(fields), length, nullCount: 0, children: columns.map((c) => c.data) });
+  return new Table(schema, [new RecordBatch(schema, struct)]);
+}
+
+/** Steps a run completed: all of them, or those before the step that failed (its row would be half written). */
+export function completedSteps(r: RunResult): number {
+  const failed = r.error?.step;
+  return failed === undefined ? r.series.length : Math.min(failed, r.series.length);
+}
+
+// ---- tables ----
+
+/** One row per run: the RunSummary fields in declaration order (see RUNS_COLUMN_TYPES). */
+export function runsTable(results: readonly RunResult[], meta: ResultsMeta): Table {
+  checkMeta(results, meta);
+  const n = results.length;
+  const columns = RUNS_COLUMNS.map((name): Column => {
+    const kind = RUNS_COLUMN_TYPES[name];
+    const value = (i: number) => results[i].summary[name];
+    switch (kind) {
+      case 'utf8':
+      case 'utf8?':
+        return utf8Column(name, results.map((r) => r.summary[name] as string | null), kind === 'utf8?');
+      case 'int32': {
+        const a = new Int32Array(n);
+        for (let i = 0; i < n; i++) a[i] = name === 'seed' ? seedValue(value(i) as number) : int32Value(value(i) as number, `runs.${name}`);
+        return typedColumn(name, a);
+      }
+      case 'int64': {
+        const a = new BigInt64Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = value(i) as number;
+          if (!Number.isSafeInteger(v)) throw new Error(`runs.${name} = ${v} is not an integer count`);
+          a[i] = BigInt(v);
+        }
+        return typedColumn(name, a);
+      }
+      case 'float64': {
+        const a = new Float64Array(n);
+        for (let i = 0; i < n; i++) a[i] = value(i) as number;
+        return typedColumn(name, a);
+      }
+    }
+  });
+  return makeTable(columns, metadataFor(meta, 'runs'), n);
+}
+
+/** One row per (run, completed step), runs in the given order; series columns keep the type of their typed array. */
+export function stepsTable(results: readonly RunResult[], meta: ResultsMeta): Table {
+  checkMeta(results, meta);
+  const counts = results.map(completedSteps);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const policies = new Interner();
+  const policy = new Int32Array(total);
+  const seed = new Int32Array(total);
+  const step = new Int32Array(total);
+  let off = 0;
+  results.forEach((r, k) => {
+    const p = policies.id(r.summary.policy);
+    const s = seedValue(r.summary.seed);
+    const n = counts[k];
+    policy.fill(p, off, off + n);
+    seed.fill(s, off, off + n);
+    for (let t = 0; t < n; t++) step[off + t] = t;
+    off += n;
+  });
+  const columns: Column[] = [dictColumn('policy', policy, policies.values, 0), typedColumn('seed', seed), typedColumn('step', step)];
+  const empty = new Series(0); // column types of the Series class, also when there is no run
+  for (const name of SERIES_COLUMNS) {
+    const Ctor = empty.column(name).constructor as Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
+    const out = new Ctor(total);
+    off = 0;
+    results.forEach((r, k) => {
+      const src = r.series.column(name);
+      if (src.constructor !== Ctor) throw new Error(`series column ${name} is not a ${Ctor.name}`);
+      out.set(src.subarray(0, counts[k]), off);
+      off += counts[k];
+    });
+    columns.push(typedColumn(name, out));
+  }
+  return makeTable(columns, metadataFor(meta, 'steps'), total);
+}
+
+
+/**
+ * One row per event. Order: runs in the given order; within a run by step; within a step the liquidations (in the
+ * order the margin pass executed them) before the interventions (in the order policies logged them). Columns that do
+ * not apply to a row's type are null.
+ */
+export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): Table {
+  checkMeta(results, meta);
+  let total = 0;
+  for (const r of results) total += r.events.liqCount + r.interventions.length;
+  const policies = new Interner();
+  const sources = new Interner();
+  const actions = new Interner();
+  const policy = new Int32Array(total);
+  const seed = new Int32Array(total);
+  const step = new Int32Array(total);
+  const type = new Int32Array(total); // 0 liquidation, 1 intervention (the dictionary below)
+  const source = new Int32Array(total);
+  const action = new Int32Array(total);
+  const reason: (string | null)[] = new Array<string | null>(total).fill(null);
+  const account = new Int32Array(total);
+  const liqCols = LIQUIDATION_ONLY_COLUMNS.map(() => new Float64Array(total));
+  const value = new Float64Array(total);
+  const threshold = new Float64Array(total);
+  const liquidate = actions.id('liquidate');
+  let row = 0;
+  for (const r of results) {
+    const ev = r.events;
+    const ints = r.interventions;
+    const p = policies.id(r.summary.policy);
+    const s = seedValue(r.summary.seed);
+    const liqOrder = stableOrder(ev.liqCount, (i) => ev.step[i]);
+    const intOrder = stableOrder(ints.length, (j) => ints[j].step);
+    const liqSource = new Map<number, number>();
+    const src = [ev.size, ev.price, ev.execPrice, ev.notional, ev.slippage, ev.fee, ev.bounty, ev.badDebt, ev.uncovered];
+    let a = 0;
+    let b = 0;
+    while (a < ev.liqCount || b < ints.length) {
+      policy[row] = p;
+      seed[row] = s;
+      const i = a < ev.liqCount ? liqOrder[a] : -1;
+      const j = b < ints.length ? intOrder[b] : -1;
+      if (i >= 0 && (j < 0 || ev.step[i] <= ints[j].step)) {
+        step[row] = ev.step[i];
+        type[row] = 0;
+        const who = ev.liquidator[i];
+        let sid = liqSource.get(who);
+        if (sid === undefined) {
+          sid = sources.id(who === -1 ? 'venue' : `agent:${who}`);
+          liqSource.set(who, sid);
+        }
+        source[row] = sid;
+        action[row] = liquidate;
+        account[row] = ev.account[i];
+        for (let c = 0; c < src.length; c++) liqCols[c][row] = src[c][i];
+        a++;
+      } else {
+        const it = ints[j];
+        step[row] = int32Value(it.step, 'events.step');
+        type[row] = 1;
+        source[row] = sources.id(it.policy);
+        action[row] = actions.id(it.action);
+        reason[row] = it.reason;
+        account[row] = -1;
+        value[row] = it.value;
+        threshold[row] = it.threshold;
+        b++;
+      }
+      row++;
+    }
+  }
+  const isLiq = bitmap(total, (i) => type[i] === 0);
+  const isInt = bitmap(total, (i) => type[i] === 1);
+  const columns: Column[] = [
+    dictColumn('policy', policy, policies.values, 0),
+    typedColumn('seed', seed),
+    typedColumn('step', step),
+    dictColumn('type', type, ['liquidation', 'intervention'], 1),
+    dictColumn('source', source, sources.values, 2),
+    dictColumn('action', action, actions.values, 3),
+    utf8Column('reason', reason, true),
+    typedColumn('account', account),
+    ...LIQUIDATION_ONLY_COLUMNS.map((name, c) => nullableFloat(name, liqCols[c], isLiq)),
+    nullableFloat('value', value, isInt),
+    nullableFloat('threshold', threshold, isInt),
+  ];
+  return makeTable(columns, metadataFor(meta, 'events'), total);
+}
+
+/** A Float64 column declared nullable whether or not this file happens to have nulls (the schema must not vary). */
+function nullableFloat(name: string, data: Float64Array, validity: { bits: Uint8Array; nulls: number } | null): Column {
+  return { ...typedColumn(name, data, validity), nullable: true };
+}
+
+/** Indices 0..n-1 ordered by key, ties in index order; the identity (no sort) when keys already ascend. */
+function stableOrder(n: number, key: (i: number) => number): Int32Array {
+  const order = new Int32Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && key(i) < key(i - 1)) sorted = false;
+  }
+  if (!sorted) order.sort((x, y) => key(x) - key(y) || x - y);
+  return order;
+}
+
+/** The `--records` table of one run: step, price (the mark), liquidations, insurance fund, uncovered bad debt. */
+export function recordsTable(result: RunResult, meta?: Partial<ResultsMeta>): Table {
+  const s = result.series;
+  const n = completedSteps(result);
+  const step = new Int32Array(n);
+  for (let t = 0; t < n; t++) step[t] = t;
+  const full: ResultsMeta = { scenario: meta?.scenario ?? result.summary.scenario, scenarioHash: meta?.scenarioHash ?? '', seed: meta?.seed ?? seedValue(result.summary.seed) };
+  const columns: Column[] = [
+    typedColumn('step', step),
+    typedColumn('price', s.mark.slice(0, n)),
+    typedColumn('liquidations', s.liquidations.slice(0, n)),
+    typedColumn('insurance_fund', s.insuranceFund.slice(0, n)),
+    typedColumn('uncovered_bad_debt', s.uncoveredBadDebt.slice(0, n)),
+  ];
+  return makeTable(columns, metadataFor(full, 'records', meta?.scenarioHash !== undefined), n);
+}
+
+function ipcFile(table: Table): Uint8Array {
+  return tableToIPC(table, 'file');
+}
+
+/** Writes runs.arrow, steps.arrow and events.arrow into `dir` (created if needed), all three or none. */
+export function writeResults(dir: string, results: readonly RunResult[], meta: ResultsMeta): { runs: string; steps: string; events: string } {
+  const files = {
+    runs: path.join(dir, RESULT_FILES.runs),
+    steps: path.join(dir, RESULT_FILES.steps),
+    events: path.join(dir, RESULT_FILES.events),
+  };
+  const entries = [
+    { path: files.runs, bytes: ipcFile(runsTable(results, meta)) },
+    { path: files.steps, bytes: ipcFile(stepsTable(results, meta)) },
+    { path: files.events, bytes: ipcFile(eventsTable(results, meta)) },
+  ];
+  mkdirSync(dir, { recursive: true });
+  writeFilesAtomic(entries);
+  return files;
+}
+
+/**
+ * Writes the per-step records of one run (the benchmark's `--records`). Metadata as for results, with table
+ * `records`; scenario and seed default to the run's, and `bulwark.scenario_hash` is present only when given.
+ */
+export function writeStepRecords(file: string, result: RunResult, meta?: Partial<ResultsMeta>): string {
+  const bytes = ipcFile(recordsTable(result, meta));
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileAtomic(file, bytes);
+  return file;
+}

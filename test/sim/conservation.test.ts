@@ -1,0 +1,232 @@
+// Value conservation and incremental aggregates, checked at every step through the onStep hook.
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { runScenario, type World, type RunResult } from '../../sim/run.js';
+import type { Scenario } from '../../sim/scenario.js';
+import { cascade, scenario } from './helpers.js';
+
+interface Check {
+  steps: number;
+  worstValue: number;
+  worstAgg: number;
+  failures: string[];
+  fundingIndexNonZero: boolean;
+  maxPending: number;
+  maxLossIndex: number;
+}
+
+/** onStep checker: value conservation and aggregates == scan, every step. Collects failures (expect is slow). */
+function checker(): { check: Check; onStep: (w: World) => void } {
+  const check: Check = { steps: 0, worstValue: 0, worstAgg: 0, failures: [], fundingIndexNonZero: false, maxPending: 0, maxLossIndex: 0 };
+  const onStep = (w: World): void => {
+    const v = w.venue;
+    const a = v.accounts;
+    const l = v.ledger;
+    const p = v.mark;
+    let equity = 0;
+    let open = 0;
+    let absSize = 0;
+    let netSize = 0;
+    let collateral = 0;
+    let sizeEntry = 0;
+    let scale = 0;
+    for (let i = 0; i < a.count; i++) {
+      if (a.open[i] !== 1) continue;
+      const e = v.equity(i, p);
+      equity += e;
+      open++;
+      absSize += Math.abs(a.size[i]);
+      netSize += a.size[i];
+      collateral += a.collateral[i];
+      sizeEntry += a.size[i] * a.entry[i];
+      scale += Math.abs(e) + a.collateral[i] + Math.abs(a.size[i]) * (p + a.entry[i]);
+    }
+    const total = equity + l.returnedToTraders + l.insuranceFund + l.tradingFees + l.liquidatorIncome + v.counterpartyPnl(p) - l.uncoveredBadDebt;
+    const relValue = Math.abs(total - l.deposits) / l.deposits;
+    if (relValue > check.worstValue) check.worstValue = relValue;
+    if (!(relValue <= 1e-9) && check.failures.length < 5) check.failures.push(`step ${w.step}: total ${total} != deposits ${l.deposits} (rel ${relValue})`);
+    // aggregates vs scan
+    const g = v.agg;
+    if (g.openCount !== open && check.failures.length < 5) check.failures.push(`step ${w.step}: openCount ${g.openCount} != ${open}`);
+    const sizeScale = Math.max(absSize, 1e-12);
+    const relAgg = Math.max(
+      Math.abs(g.absSize - absSize) / sizeScale,
+      Math.abs(g.netSize - netSize) / sizeScale,
+      Math.abs(g.collateral - collateral) / Math.max(collateral, 1),
+      Math.abs(g.sizeEntry - sizeEntry) / Math.max(sizeScale * p, 1),
+      // equity from the aggregates equals the scan
+      Math.abs(v.openEquity(p) - equity) / Math.max(scale, 1),
+    );
+    if (open === 0 && (g.absSize !== 0 || g.netSize !== 0 || g.collateral !== 0) && check.failures.length < 5) check.failures.push(`step ${w.step}: empty book has non-zero aggregates`);
+    if (relAgg > check.worstAgg) check.worstAgg = relAgg;
+    if (!(relAgg <= 1e-9) && check.failures.length < 5) check.failures.push(`step ${w.step}: aggregates differ from scan (rel ${relAgg})`);
+    // the series agree with the venue
+    if (w.series.openAccounts[w.step] !== open && check.failures.length < 5) check.failures.push(`step ${w.step}: series.openAccounts ${w.series.openAccounts[w.step]} != ${open}`);
+    if (v.fundingIndex !== 0) check.fundingIndexNonZero = true;
+    if (w.series.pendingLiquidations[w.step] > check.maxPending) check.maxPending = w.series.pendingLiquidations[w.step];
+    if (v.lossIndex > check.maxLossIndex) check.maxLossIndex = v.lossIndex;
+    check.steps++;
+  };
+  return { check, onStep };
+}
+
+function run(s: Scenario, policy: string, seed: number, baseDir = '.'): { r: RunResult; check: Check } {
+  const { check, onStep } = checker();
+  const r = runScenario(s, { policy, seed, baseDir, onStep });
+  return { r, check };
+}
+
+function expectConserved(r: RunResult, check: Check, steps: number): void {
+  expect(r.error).toBeUndefined();
+  expect(check.steps).toBe(steps);
+  expect(check.failures).toEqual([]);
+  expect(check.worstValue).toBeLessThanOrEqual(1e-9);
+  expect(check.worstAgg).toBeLessThanOrEqual(1e-9);
+}
+
+/** Everything on: arrivals, a throttled liquidator with a bounty, funding, reversion, socialization, a breaker. */
+function richScenario(seed = 3, opts: { levHi?: number; crash?: number; steps?: number; count?: number } = {}): Scenario {
+  const steps = opts.steps ?? 400;
+  return scenario({
+    seed,
+    steps,
+    market: {
+      initialPrice: 2000,
+      process: { kind: 'gbm', sigma: 0.8 },
+      shocks: [
+        { kind: 'ramp', at: '50%', steps: 10, factor: opts.crash ?? 0.6 },
+        { kind: 'ramp', at: '65%', steps: 40, factor: 1.3 },
+      ],
+    },
+    venue: {
+      initialMargin: 0.05,
+      maintenanceMargin: 0.03,
+      liquidity: { reversion: 0.05 },
+      insuranceFund: 20000,
+      socializeLosses: true,
+      funding: { intervalSteps: 10 },
+      tradingFee: 0.0005,
+    },
+    agents: [
+      { kind: 'leveraged-traders', name: 'traders', count: opts.count ?? 300, leverage: { uniform: [2, opts.levHi ?? 19] }, arrivals: { perStep: 2, leverage: { uniform: [2, 18] } } },
+      { kind: 'liquidator', name: 'bot', maxPerStep: 5, bounty: 0.01 },
+    ],
+    defenses: [{ kind: 'vol-breaker', window: 5, haltSteps: 20 }],
+  });
+}
+
+describe('value conservation, every step', () => {
+  it('cascade scenario (sigma 0.8, N=1000, crash included)', () => {
+    const { scenario: s, baseDir } = cascade();
+    s.steps = 400; // the crash is at 50% = step 200
+    const { r, check } = run(s, 'none', 1, baseDir);
+    expectConserved(r, check, 400);
+    const m = r.summary;
+    expect(m.liquidations).toBeGreaterThan(100);
+    expect(m.bad_debt).toBeGreaterThan(0);
+    expect(m.uncovered_bad_debt).toBeGreaterThan(0);
+    expect(m.liquidation_fees).toBeGreaterThan(0);
+    expect(m.returned_to_traders).toBeGreaterThan(0);
+    // the crash window itself liquidates accounts
+    let inCrash = 0;
+    for (let t = 200; t < 210; t++) inCrash += r.series.liquidations[t];
+    expect(inCrash).toBeGreaterThan(0);
+  });
+
+  it('in-code scenario: arrivals, throttled liquidator + bounty, funding, reversion, socialization, vol-breaker', () => {
+    const s = richScenario();
+    const { r, check } = run(s, 'all', 3);
+    expectConserved(r, check, 400);
+    const m = r.summary;
+    // every mechanism actually ran
+    expect(m.opens).toBeGreaterThan(0);
+    expect(m.trading_fees).toBeGreaterThan(0);
+    expect(m.liquidations).toBeGreaterThan(0);
+    expect(m.bad_debt).toBeGreaterThan(m.uncovered_bad_debt); // part of it covered by the fund
+    expect(m.uncovered_bad_debt).toBeGreaterThan(0);
+    expect(m.socialized_loss).toBeGreaterThan(0);
+    expect(m.socialized_loss).toBeCloseTo(m.uncovered_bad_debt, 6); // every uncovered dollar was socialized
+    expect(check.maxLossIndex).toBeGreaterThan(0);
+    expect(check.fundingIndexNonZero).toBe(true);
+    expect(r.series.fundingRate.some((x) => x !== 0)).toBe(true);
+    expect(m.liquidator_income).toBeGreaterThan(0);
+    expect(check.maxPending).toBeGreaterThan(0);
+    expect(m.interventions).toBeGreaterThan(0);
+    expect(m.blocked_opens).toBeGreaterThan(0);
+    expect(m.steps_halted).toBeGreaterThan(0);
+    // the liquidator's throughput is respected every step
+    for (let t = 0; t < 400; t++) expect(r.series.liquidations[t]).toBeLessThanOrEqual(5);
+    // every liquidation was done by the bot (agent index 1)
+    for (let k = 0; k < r.events.liqCount; k++) expect(r.events.liquidator[k]).toBe(1);
+  });
+
+  it('the invariant is sensitive: leaving out any one non-zero term breaks it far beyond the tolerance', () => {
+    const s = richScenario();
+    let terms: Record<string, number> = {};
+    const r = runScenario(s, {
+      policy: 'all',
+      seed: 3,
+      baseDir: '.',
+      onStep: (w) => {
+        if (w.step !== w.steps - 1) return;
+        const v = w.venue;
+        const l = v.ledger;
+        let eq = 0;
+        for (let i = 0; i < v.accounts.count; i++) if (v.accounts.open[i] === 1) eq += v.equity(i, v.mark);
+        terms = {
+          equity: eq,
+          returned: l.returnedToTraders,
+          fund: l.insuranceFund,
+          tradingFees: l.tradingFees,
+          liquidator: l.liquidatorIncome,
+          counterparty: v.counterpartyPnl(v.mark),
+          uncovered: -l.uncoveredBadDebt,
+        };
+      },
+    });
+    const deposits = r.summary.deposits;
+    const total = Object.values(terms).reduce((a, b) => a + b, 0);
+    expect(Math.abs(total - deposits) / deposits).toBeLessThan(1e-9);
+    for (const [k, v] of Object.entries(terms)) {
+      expect(Math.abs(v), k).toBeGreaterThan(1e-6 * deposits);
+      expect(Math.abs(total - v - deposits) / deposits, k).toBeGreaterThan(1e-6);
+    }
+  });
+
+  it('oracle margin price with latency, no socialization, venue liquidates (no bot)', () => {
+    const s = richScenario(5);
+    s.venue.marginPrice = 'oracle';
+    s.venue.socializeLosses = false;
+    (s.oracle as any).latencySteps = 3;
+    s.agents = s.agents.filter((a) => a.kind !== 'liquidator');
+    const { r, check } = run(s, 'none', 5);
+    expectConserved(r, check, 400);
+    expect(r.summary.liquidations).toBeGreaterThan(0);
+    expect(r.summary.uncovered_bad_debt).toBeGreaterThan(0);
+    expect(r.summary.socialized_loss).toBe(0);
+    expect(r.summary.liquidator_income).toBe(0);
+  });
+
+  it('property: random small scenarios (seed, leverage range, crash size) conserve value every step', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.double({ min: 3, max: 30, noNaN: true }),
+        fc.double({ min: 0.4, max: 0.97, noNaN: true }),
+        fc.boolean(),
+        (seed, levHi, crash, socialize) => {
+          const s = richScenario(seed, { levHi, crash, steps: 120, count: 120 });
+          s.venue.socializeLosses = socialize;
+          const { r, check } = run(s, 'all', seed);
+          expect(r.error).toBeUndefined();
+          expect(check.steps).toBe(120);
+          expect(check.failures).toEqual([]);
+          expect(check.worstValue).toBeLessThanOrEqual(1e-9);
+          expect(check.worstAgg).toBeLessThanOrEqual(1e-9);
+          if (!socialize) expect(r.summary.socialized_loss).toBe(0);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
