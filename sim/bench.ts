@@ -15,6 +15,8 @@ export interface BenchOptions {
   seed: number;
   sigma?: number;
   population?: string;
+  /** Untimed warm-up runs (N = 5,000, same T) before the timed run; 0 measures a cold engine. */
+  warmup: number;
 }
 
 export interface BenchFigures {
@@ -22,7 +24,9 @@ export interface BenchFigures {
   steps: number;
   seed: number;
   sigma: number;
-  /** Seconds in the step loop of the timed run (after a small warm-up run that lets the JIT compile the engine). */
+  /** Untimed warm-up runs done before the timed run (0: the timed run includes V8's compilation of the engine). */
+  warmup_runs: number;
+  /** Seconds in the step loop of the timed run. */
   sim_seconds: number;
   /** Seconds of building the world: population draw, trigger index. */
   setup_seconds: number;
@@ -62,9 +66,10 @@ function prepare(opts: BenchOptions, accounts?: number, steps?: number): LoadedS
 
 /** Runs one size in this process: a warm-up run, then the timed run. */
 export function benchOnce(opts: BenchOptions): { figures: BenchFigures; result: RunResult } {
-  // Warm-up: the same code on a small book, so the timed loop measures compiled code, not V8's tiers.
-  if (opts.population === undefined) {
-    const warm = prepare(opts, 2_000, 10_000);
+  // Warm-up: the same code on a small book, so the timed loop measures compiled code rather than V8 working its
+  // way up its compiler tiers (which takes a few runs' worth of steps; docs/performance.md gives both figures).
+  for (let k = 0; k < opts.warmup; k++) {
+    const warm = prepare({ ...opts, population: undefined }, 5_000, opts.steps);
     runWorld(createWorld(warm.scenario, { policy: 'none', seed: opts.seed, baseDir: warm.baseDir }));
   }
   const ls = prepare(opts, opts.accounts, opts.steps);
@@ -82,6 +87,7 @@ export function benchOnce(opts: BenchOptions): { figures: BenchFigures; result: 
     accounts: n,
     steps: T,
     seed: opts.seed,
+    warmup_runs: opts.warmup,
     sigma: proc.kind === 'gbm' ? proc.sigma : 0,
     sim_seconds: loopSeconds,
     setup_seconds: setup,
@@ -105,7 +111,7 @@ export function benchOnce(opts: BenchOptions): { figures: BenchFigures; result: 
 
 /** Runs one size in a fresh process (so wall time and peak memory are that size's own) and returns its figures. */
 export function benchInChild(cli: string, opts: BenchOptions, accounts: number): BenchFigures {
-  const args = [cli, 'bench', '--json', '--accounts', String(accounts), '--seed', String(opts.seed), '--scenario', opts.scenarioFile];
+  const args = [cli, 'bench', '--json', '--accounts', String(accounts), '--seed', String(opts.seed), '--warmup', String(opts.warmup), '--scenario', opts.scenarioFile];
   if (opts.steps !== undefined) args.push('--steps', String(opts.steps));
   if (opts.sigma !== undefined) args.push('--sigma', String(opts.sigma));
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });

@@ -28,6 +28,11 @@ export class EventLog {
   uncovered: Float64Array = new Float64Array(0);
   readonly interventions: Intervention[] = [];
 
+  /** Makes room for at least `n` liquidation events (a run reserves one per starting account: no growth in a cascade). */
+  reserve(n: number): void {
+    if (n > this.cap) this.grow(n);
+  }
+
   liquidation(
     step: number,
     account: number,

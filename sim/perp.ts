@@ -265,10 +265,6 @@ export class PerpVenue {
     events: EventLog,
     offers: LiquidationOffers | null,
   ): number {
-    const a = this.accounts;
-    const l = this.ledger;
-    const D = this.depth;
-    const feeRate = this.liquidationFee;
     let pm = useMark ? this.mark : oracle;
     let cursor = 0;
     let done = 0;
@@ -276,24 +272,10 @@ export class PerpVenue {
     let offer = 0;
     let usedInOffer = 0;
     for (;;) {
-      const F = this.fundingIndex;
-      const G = this.lossIndex;
-      const levelL = pm * (1 - m) - F - G;
-      const levelS = pm * (1 + m) - F + G;
-      const tol = INDEX_TOLERANCE * Math.abs(pm);
-      const il = this.longs.firstAbove(cursor, levelL - tol);
-      const is = this.shorts.firstAbove(cursor, -(levelS + tol));
-      if (il < 0 && is < 0) break;
-      const i = il < 0 ? is : is < 0 ? il : il < is ? il : is;
+      const i = this.nextCandidate(cursor, pm, m);
+      if (i < 0) break;
       cursor = i + 1;
-      const q = a.size[i];
-      const c = a.collateral[i];
-      const e = a.entry[i];
-      const aq = Math.abs(q);
-      const accruedF = q * (F - a.fundingIndex[i]);
-      const accruedG = aq * (G - a.lossIndex[i]);
-      // exact margin test, in the reference operation order: c + q*(P - E) < (MM*|q|)*P
-      if (!(c + q * (pm - e) - accruedF - accruedG < (m * aq) * pm)) continue;
+      if (!this.belowMaintenance(i, pm, m)) continue;
       if (done >= budget) {
         pending++;
         continue;
@@ -314,59 +296,93 @@ export class PerpVenue {
         usedInOffer++;
       }
       done++;
-      // execution through the venue's liquidity (../shared/reference/benchmark.md step 2)
-      const p = this.mark;
-      const s = q > 0 ? 1 : -1;
-      const n = aq * p;
-      const r = Math.sqrt(n / D);
-      const xf = 1 - (s * this.slippage) * r;
-      const x = p * (xf > PRICE_FLOOR ? xf : PRICE_FLOOR);
-      const slip = aq * Math.abs(p - x);
-      const equity = c - accruedF - accruedG + q * (x - e);
-      let paid = 0;
-      let bounty = 0;
-      let debt = 0;
-      let uncovered = 0;
-      if (equity >= 0) {
-        const fee = (feeRate * aq) * x;
-        paid = fee < equity ? fee : equity;
-        l.insuranceFund += paid;
-        const rest = equity - paid;
-        if (bountyRate > 0) {
-          const b = (bountyRate * aq) * x;
-          bounty = b < rest ? b : rest;
-        }
-        l.liquidatorIncome += bounty;
-        l.returnedToTraders += rest - bounty;
-      } else {
-        debt = -equity;
-        if (l.insuranceFund >= debt) {
-          l.insuranceFund -= debt;
-        } else {
-          uncovered = debt - l.insuranceFund;
-          l.insuranceFund = 0;
-        }
-      }
-      l.liquidationFees += paid;
-      l.badDebt += debt;
-      l.uncoveredBadDebt += uncovered;
-      l.liquidationSlippage += slip;
-      l.liquidatedNotional += n;
-      l.liquidations++;
-      l.counterpartyRealised += -q * (x - e) + accruedF + accruedG;
-      if (l.insuranceFund < l.insuranceFundMin) l.insuranceFundMin = l.insuranceFund;
-      this.remove(i);
-      events.liquidation(step, i, liq, q, p, x, n, slip, paid, bounty, debt, uncovered);
-      // permanent impact, visible to accounts later in this pass
-      const pf = 1 - ((s * this.impact) * n) / D;
-      this.mark = p * (pf > PRICE_FLOOR ? pf : PRICE_FLOOR);
+      this.liquidate(i, liq, bountyRate, step, events);
       if (useMark) pm = this.mark;
-      if (uncovered > 0 && this.socialize && this.agg.absSize > 0) {
-        this.lossIndex += uncovered / this.agg.absSize;
-        l.socializedLoss += uncovered;
-      }
     }
     return pending;
+  }
+
+  /** Smallest account id >= cursor that the index says may be below maintenance at margin price pm, or -1. */
+  private nextCandidate(cursor: number, pm: number, m: number): number {
+    const F = this.fundingIndex;
+    const G = this.lossIndex;
+    const tol = INDEX_TOLERANCE * Math.abs(pm);
+    const il = this.longs.firstAbove(cursor, pm * (1 - m) - F - G - tol);
+    const is = this.shorts.firstAbove(cursor, -(pm * (1 + m) - F + G + tol));
+    return il < 0 ? is : is < 0 ? il : il < is ? il : is;
+  }
+
+  /** The exact margin test, in the reference operation order: c + q*(P - E) < (MM*|q|)*P (plus accruals). */
+  private belowMaintenance(i: number, pm: number, m: number): boolean {
+    const a = this.accounts;
+    const q = a.size[i];
+    const aq = Math.abs(q);
+    return a.collateral[i] + q * (pm - a.entry[i]) - q * (this.fundingIndex - a.fundingIndex[i]) - aq * (this.lossIndex - a.lossIndex[i]) < (m * aq) * pm;
+  }
+
+  /**
+   * Closes account i through the venue's liquidity at the mark (../shared/reference/benchmark.md step 2): fee to the
+   * fund, bounty to the liquidator, bad debt to the fund and beyond it uncovered; then the permanent impact.
+   */
+  private liquidate(i: number, liq: number, bountyRate: number, step: number, events: EventLog): void {
+    const a = this.accounts;
+    const l = this.ledger;
+    const D = this.depth;
+    const q = a.size[i];
+    const c = a.collateral[i];
+    const e = a.entry[i];
+    const aq = Math.abs(q);
+    const accruedF = q * (this.fundingIndex - a.fundingIndex[i]);
+    const accruedG = aq * (this.lossIndex - a.lossIndex[i]);
+    const p = this.mark;
+    const s = q > 0 ? 1 : -1;
+    const n = aq * p;
+    const r = Math.sqrt(n / D);
+    const xf = 1 - (s * this.slippage) * r;
+    const x = p * (xf > PRICE_FLOOR ? xf : PRICE_FLOOR);
+    const slip = aq * Math.abs(p - x);
+    const equity = c - accruedF - accruedG + q * (x - e);
+    let paid = 0;
+    let bounty = 0;
+    let debt = 0;
+    let uncovered = 0;
+    if (equity >= 0) {
+      const fee = (this.liquidationFee * aq) * x;
+      paid = fee < equity ? fee : equity;
+      l.insuranceFund += paid;
+      const rest = equity - paid;
+      if (bountyRate > 0) {
+        const b = (bountyRate * aq) * x;
+        bounty = b < rest ? b : rest;
+      }
+      l.liquidatorIncome += bounty;
+      l.returnedToTraders += rest - bounty;
+    } else {
+      debt = -equity;
+      if (l.insuranceFund >= debt) {
+        l.insuranceFund -= debt;
+      } else {
+        uncovered = debt - l.insuranceFund;
+        l.insuranceFund = 0;
+      }
+    }
+    l.liquidationFees += paid;
+    l.badDebt += debt;
+    l.uncoveredBadDebt += uncovered;
+    l.liquidationSlippage += slip;
+    l.liquidatedNotional += n;
+    l.liquidations++;
+    l.counterpartyRealised += -q * (x - e) + accruedF + accruedG;
+    if (l.insuranceFund < l.insuranceFundMin) l.insuranceFundMin = l.insuranceFund;
+    this.remove(i);
+    events.liquidation(step, i, liq, q, p, x, n, slip, paid, bounty, debt, uncovered);
+    // permanent impact, visible to accounts later in this pass
+    const pf = 1 - ((s * this.impact) * n) / D;
+    this.mark = p * (pf > PRICE_FLOOR ? pf : PRICE_FLOOR);
+    if (uncovered > 0 && this.socialize && this.agg.absSize > 0) {
+      this.lossIndex += uncovered / this.agg.absSize;
+      l.socializedLoss += uncovered;
+    }
   }
 
   /** Pays funding: `rate` per unit of notional at the index price, longs pay shorts when positive. */

@@ -83,6 +83,7 @@ export class World implements RunView {
     };
     this.agents.forEach((a, i) => a.init?.(book, this.agentStreams[i]));
     this.venue.finishSeeding();
+    this.events.reserve(this.venue.accounts.count + 1024);
   }
 
   readonly defenses: Scenario['defenses'];
