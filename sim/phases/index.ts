@@ -1,0 +1,12 @@
+// The step, as data: the phases in the order they run (documented in docs/architecture.md).
+import type { Phase } from '../world.js';
+import { marketPhase } from './market.js';
+import { oraclePhase } from './oracle.js';
+import { defensesPhase } from './defenses.js';
+import { agentsPhase } from './agents.js';
+import { marginPhase } from './margin.js';
+import { settlementPhase } from './settlement.js';
+import { metricsPhase } from './metrics.js';
+
+/** Order matters and is part of the model. */
+export const PHASES: readonly Phase[] = [marketPhase, oraclePhase, defensesPhase, agentsPhase, marginPhase, settlementPhase, metricsPhase];

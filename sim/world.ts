@@ -1,0 +1,123 @@
+// The world of one run: market, oracle, venue, agents, policies and the per-step series; the read-only RunView.
+import { agentKind } from '../agents/registry.js';
+import { EventLog } from './events.js';
+import { Intents } from './intents.js';
+import { Market } from './market.js';
+import { PerpVenue, type LiquidationOffers } from './perp.js';
+import { createPolicies, resolvePolicy } from './policy-stack.js';
+import { Streams, type Stream } from './rng.js';
+import type { Scenario } from './scenario.js';
+import { Series } from './series.js';
+import type { Agent, Policy, PolicyEnv, RunView } from './types.js';
+
+const SECONDS_PER_YEAR = 365 * 24 * 3600;
+
+/** Everything one run holds. Implements the read-only RunView handed to agents and policies. */
+export class World implements RunView {
+  step = 0;
+  readonly steps: number;
+  readonly dt: number;
+  readonly stepSeconds: number;
+  spot: number;
+  oracle: number;
+  halted = 0;
+  initialMargin: number;
+  maintenanceMargin: number;
+  readonly venue: PerpVenue;
+  readonly series: Series;
+  readonly events = new EventLog();
+  readonly intents = new Intents();
+  readonly market: Market;
+  readonly agents: Agent[] = [];
+  readonly agentStreams: Stream[] = [];
+  readonly policies: Policy[];
+  readonly schedule: Stream;
+  /** Agent order of this step (shuffled each step). */
+  readonly order: Int32Array;
+  /** Liquidation capacity offered this step, in the order agents acted. */
+  readonly offers: LiquidationOffers = { n: 0, agent: new Int32Array(4), count: new Float64Array(4), bounty: new Float64Array(4) };
+  /** True when at least one liquidator agent exists: then only liquidators liquidate. */
+  readonly hasLiquidators: boolean;
+  premiumSum = 0;
+  premiumSamples = 0;
+  fundingRate = 0;
+  blockedOpens = 0;
+  stepsHalted = 0;
+  maxOpenInterest = 0;
+  minMark: number;
+
+  constructor(readonly scenario: Scenario, readonly policyName: string, readonly seed: number, baseDir: string) {
+    const s = scenario;
+    this.steps = s.steps;
+    this.stepSeconds = s.stepSeconds;
+    this.dt = s.stepSeconds / SECONDS_PER_YEAR;
+    const streams = new Streams(seed);
+    this.market = new Market(s.market, s.steps, this.dt, streams.get('market'));
+    this.schedule = streams.get('schedule');
+    this.spot = s.market.initialPrice;
+    this.oracle = s.market.initialPrice;
+    this.minMark = s.market.initialPrice;
+    this.series = new Series(s.steps);
+    const initialAccounts = s.agents.reduce((n, a: any) => n + (a.kind === 'leveraged-traders' ? (a.count ?? 0) : 0), 0);
+    this.venue = new PerpVenue(s.venue, s.market.initialPrice, initialAccounts + 1024);
+    this.initialMargin = s.venue.initialMargin;
+    this.maintenanceMargin = s.venue.maintenanceMargin;
+    let liquidators = 0;
+    s.agents.forEach((cfg, index) => {
+      const kind = agentKind(cfg.kind)!;
+      const name = cfg.name ?? cfg.kind;
+      this.agents.push(kind.create(cfg, { index, name, baseDir }));
+      this.agentStreams.push(streams.get(`agent:${name}`));
+      if (cfg.kind === 'liquidator') liquidators++;
+    });
+    this.hasLiquidators = liquidators > 0;
+    this.order = new Int32Array(this.agents.length);
+    const defenses = resolvePolicy(s, policyName);
+    this.policies = createPolicies(defenses, (name) => this.policyEnv(name));
+    this.defenses = defenses;
+    const book = {
+      initialPrice: s.market.initialPrice,
+      seed: (owner: number, collateral: number, size: number, entry: number) => this.venue.seed(owner, collateral, size, entry),
+    };
+    this.agents.forEach((a, i) => a.init?.(book, this.agentStreams[i]));
+    this.venue.finishSeeding();
+    this.events.reserve(this.venue.accounts.count + 1024);
+  }
+
+  readonly defenses: Scenario['defenses'];
+
+  private policyEnv(name: string): PolicyEnv {
+    return {
+      name,
+      dt: this.dt,
+      stepSeconds: this.stepSeconds,
+      log: (action, reason, value, threshold) => this.events.interventions.push({ step: this.step, policy: name, action, reason, value, threshold }),
+    };
+  }
+
+  // RunView
+  get mark(): number {
+    return this.venue.mark;
+  }
+  get accounts() {
+    return this.venue.accounts;
+  }
+  get openInterest(): number {
+    return this.venue.agg.openInterest(this.venue.mark);
+  }
+  get insuranceFund(): number {
+    return this.venue.ledger.insuranceFund;
+  }
+  oracleAt(s: number): number {
+    return s === this.step ? this.oracle : this.series.oracle[s];
+  }
+  markAt(s: number): number {
+    return this.series.mark[s];
+  }
+}
+
+/** A phase of the step: a name (documented in docs/architecture.md) and a plain function over the world. */
+export interface Phase {
+  readonly name: string;
+  run(w: World): void;
+}
