@@ -24,6 +24,12 @@ export class AccountTable {
   owner: Int32Array;
   /** Step at which the position was opened (-1 = before the run started). */
   openedStep: Int32Array;
+  /** First step of the current stretch in which the account was liquidatable but left pending (-1: none). */
+  underwaterSince: Int32Array;
+  /** Last step the account was seen liquidatable and left pending (-1: never). */
+  pendingStep: Int32Array;
+  /** Step of the account's last partial liquidation (-1: never). */
+  partialStep: Int32Array;
 
   constructor(capacity: number) {
     this.capacity = Math.max(16, capacity);
@@ -35,12 +41,19 @@ export class AccountTable {
     this.open = new Uint8Array(this.capacity);
     this.owner = new Int32Array(this.capacity);
     this.openedStep = new Int32Array(this.capacity);
+    this.underwaterSince = new Int32Array(this.capacity);
+    this.pendingStep = new Int32Array(this.capacity);
+    this.partialStep = new Int32Array(this.capacity);
   }
 
   /** Reserves a new slot and returns its id, doubling the columns when full (amortised, outside the hot loop). */
   allocate(): number {
     if (this.count === this.capacity) this.grow(this.capacity * 2);
-    return this.count++;
+    const i = this.count++;
+    this.underwaterSince[i] = -1;
+    this.pendingStep[i] = -1;
+    this.partialStep[i] = -1;
+    return i;
   }
 
   grow(capacity: number): void {
@@ -61,9 +74,15 @@ export class AccountTable {
     const owner = new Int32Array(capacity);
     owner.set(this.owner);
     this.owner = owner;
-    const opened = new Int32Array(capacity);
-    opened.set(this.openedStep);
-    this.openedStep = opened;
+    const i32 = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.openedStep = i32(this.openedStep);
+    this.underwaterSince = i32(this.underwaterSince);
+    this.pendingStep = i32(this.pendingStep);
+    this.partialStep = i32(this.partialStep);
     this.capacity = capacity;
   }
 }

@@ -17,6 +17,8 @@ export class EventLog {
   account: Int32Array = new Int32Array(0);
   /** agent index of the liquidator, -1 when the venue liquidated on its own */
   liquidator: Int32Array = new Int32Array(0);
+  /** What kind of close: 0 liquidation, 1 partial liquidation, 2 auto-deleveraging, 3 backstop takeover, 4 policy deleverage, 5 vault unwind (see EVENT_* in perp.ts) */
+  kind: Uint8Array = new Uint8Array(0);
   size: Float64Array = new Float64Array(0);
   price: Float64Array = new Float64Array(0);
   execPrice: Float64Array = new Float64Array(0);
@@ -46,6 +48,7 @@ export class EventLog {
     bounty: number,
     badDebt: number,
     uncovered: number,
+    kind = 0,
   ): void {
     if (this.liqCount === this.cap) this.grow(Math.max(1024, this.cap * 2));
     const i = this.liqCount++;
@@ -61,6 +64,7 @@ export class EventLog {
     this.bounty[i] = bounty;
     this.badDebt[i] = badDebt;
     this.uncovered[i] = uncovered;
+    this.kind[i] = kind;
   }
 
   private grow(cap: number): void {
@@ -86,6 +90,9 @@ export class EventLog {
     this.bounty = f(this.bounty);
     this.badDebt = f(this.badDebt);
     this.uncovered = f(this.uncovered);
+    const k = new Uint8Array(cap);
+    k.set(this.kind);
+    this.kind = k;
     this.cap = cap;
   }
 }

@@ -3,6 +3,7 @@
 export const INTENT_OPEN = 1;
 export const INTENT_CLOSE = 2;
 export const INTENT_LIQUIDATE = 3;
+export const INTENT_WITHDRAW = 4;
 
 /**
  * Columns of intents for one step. `open` asks for a new isolated position, `close` for closing an owned one,
@@ -19,6 +20,8 @@ export class Intents {
   amount: Float64Array;
   /** leverage (open) or max liquidations (liquidate) */
   ratio: Float64Array;
+  /** smallest reward in USD (liquidate) */
+  extra: Float64Array;
 
   constructor(capacity = 64) {
     this.cap = capacity;
@@ -28,6 +31,7 @@ export class Intents {
     this.side = new Int8Array(capacity);
     this.amount = new Float64Array(capacity);
     this.ratio = new Float64Array(capacity);
+    this.extra = new Float64Array(capacity);
   }
 
   clear(): void {
@@ -48,11 +52,22 @@ export class Intents {
     this.account[i] = account;
   }
 
-  /** Offer to liquidate up to `maxCount` accounts this step for a bounty of `bountyRate` of the closed notional. */
-  liquidate(agent: number, maxCount: number, bountyRate: number): void {
+  /**
+   * Offer to liquidate up to `maxCount` accounts this step for a bounty of `bountyRate` of the closed notional, only
+   * where the reward is at least `minReward` USD (gas plus minimum profit).
+   */
+  liquidate(agent: number, maxCount: number, bountyRate: number, minReward = 0): void {
     const i = this.push(INTENT_LIQUIDATE, agent);
     this.ratio[i] = maxCount;
     this.amount[i] = bountyRate;
+    this.extra[i] = minReward;
+  }
+
+  /** Withdraw `amount` USD from an owned account (allowed while the rest covers the initial requirement). */
+  withdraw(agent: number, account: number, amount: number): void {
+    const i = this.push(INTENT_WITHDRAW, agent);
+    this.account[i] = account;
+    this.amount[i] = amount;
   }
 
   private push(kind: number, agent: number): number {
@@ -64,6 +79,7 @@ export class Intents {
     this.side[i] = 0;
     this.amount[i] = 0;
     this.ratio[i] = 0;
+    this.extra[i] = 0;
     return i;
   }
 
@@ -80,6 +96,7 @@ export class Intents {
     this.side = g(this.side, (n) => new Int8Array(n));
     this.amount = g(this.amount, (n) => new Float64Array(n));
     this.ratio = g(this.ratio, (n) => new Float64Array(n));
+    this.extra = g(this.extra, (n) => new Float64Array(n));
     this.cap = cap;
   }
 }

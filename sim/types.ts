@@ -28,6 +28,12 @@ export interface RunView {
   readonly halted: number;
   readonly initialMargin: number;
   readonly maintenanceMargin: number;
+  /** Equity of account i at the mark (funding and socialized losses included). */
+  equityOf(i: number): number;
+  /** Maintenance requirement (USD) of account i at the mark under this step's fractions and tiers. */
+  requirementOf(i: number): number;
+  /** Traders' net size in units of the asset (the venue's counterparty holds the opposite). */
+  readonly netSize: number;
 }
 
 /** Position seeding available to agents before step 0 (the starting book: no slippage, no fees). */
@@ -70,16 +76,84 @@ export interface Gate {
   haltAll(): void;
 }
 
-/** Margin fractions proposed for this step; the strictest proposal across policies wins. */
+/** One margin tier: positions whose notional exceeds `from` (USD) need `maintenance` (and `initial`) on that part. */
+export interface MarginTier {
+  from: number;
+  maintenance: number;
+  initial: number;
+}
+
+/**
+ * Margin fractions proposed for this step. The strictest proposal across policies wins: the largest fractions, and
+ * per-position tiers (Hyperliquid-style, mechanics.md 1.1) where a policy sets them, applied on top of the flat
+ * fractions (a position needs the larger of the two).
+ */
 export interface MarginFractions {
   initial: number;
   maintenance: number;
+  /** Tiers by position notional, ascending `from`; empty = flat fractions only. */
+  tiers: MarginTier[];
 }
 
-/** Shape of this step's liquidation pass; the most restrictive proposal across policies wins. */
+/** Limits on new risk this step; the strictest proposal across policies wins (smallest values). */
+export interface OpenRules {
+  /** Opens are refused when they would take open interest (USD at the mark) above this. */
+  maxOpenInterest: number;
+  /** Largest notional of one open (USD). */
+  maxNotional: number;
+  /** Largest leverage of one open (notional / collateral). */
+  maxLeverage: number;
+}
+
+/**
+ * Shape of this step's liquidation pass. Caps take the smallest proposal; the other fields are set by the policy
+ * that owns them (a later policy in the scenario overrides an earlier one).
+ */
 export interface LiquidationPlan {
   /** Most accounts liquidated this step. */
   maxLiquidations: number;
+  /** Most notional (USD at the mark) liquidated this step (e.g. a per-window cap, Synthetix). */
+  maxNotional: number;
+  /** 0: close whole positions. Else close this fraction of a position per liquidation (Hyperliquid: 0.2). */
+  partialFraction: number;
+  /** Partial liquidation applies only to positions above this notional (USD; Hyperliquid: 100,000). */
+  partialMinNotional: number;
+  /** After a partial liquidation, the position is closed whole if it is liquidatable again within this many steps. */
+  partialCooldownSteps: number;
+  /**
+   * When > 0 (and partialFraction > 0), close just enough to bring equity back to (maintenance + restoreBuffer) of
+   * the remaining notional instead of a fixed slice (Drift: 2% buffer); partialFraction is then the minimum slice.
+   */
+  restoreBuffer: number;
+  /** Bounty rate set by the protocol (fraction of closed notional); NaN = each liquidator's own rate. */
+  bountyRate: number;
+  /** Added to the bounty rate per step the account has been liquidatable but not liquidated (Drift's ramp). */
+  bountyPerStepUnderwater: number;
+  /** Largest bounty rate with the ramp. */
+  bountyMax: number;
+  /** Pay the bounty from the insurance fund when the account's equity cannot (Maker's tip + chip). */
+  bountyFromFund: boolean;
+  /** Flat bounty in USD on top of the rate (Maker's tip), paid like the rate. */
+  bountyFlat: number;
+  /**
+   * Backstop vault takeover (Hyperliquid HLP): when equity is below this multiple of the maintenance requirement,
+   * the vault takes the position and its margin at the mark instead of selling it through the book. 0 = off.
+   */
+  backstopBelow: number;
+  /** Auto-deleverage: bad debt the fund cannot pay is closed against the most profitable opposite positions. */
+  adl: boolean;
+}
+
+/** What a policy may ask the venue to do after the liquidation pass (settlement phase). */
+export interface ProtocolActions {
+  /** Closes `fraction` of account i's position through the book (pre-emptive deleveraging); false if refused. */
+  deleverage(i: number, fraction: number): boolean;
+  /** Sets the treasury's hedge of the venue's net exposure to `units` of the asset, traded on the spot market at a cost (fraction of notional). */
+  hedge(units: number, cost: number): void;
+  /** Sells `fraction` of the backstop vault's positions through the book. */
+  unwindBackstop(fraction: number): void;
+  /** The venue's net exposure: units the counterparty holds (minus the traders' net size). */
+  readonly netExposure: number;
 }
 
 /** A live defense policy: a name and optional hooks, called in scenario order at their phase. */
@@ -89,10 +163,14 @@ export interface Policy {
   oracle?(view: RunView, price: number): number;
   /** Defenses phase: halt new risk or all trading. */
   gate?(view: RunView, gate: Gate): void;
-  /** Defenses phase: raise margin fractions. */
+  /** Defenses phase: raise margin fractions or set margin tiers. */
   margin?(view: RunView, m: MarginFractions): void;
+  /** Defenses phase: limit new risk (open-interest caps, position limits). */
+  admission?(view: RunView, rules: OpenRules): void;
   /** Margin phase, before the pass: cap or shape liquidations. */
   liquidation?(view: RunView, plan: LiquidationPlan): void;
+  /** Settlement phase, after the liquidation pass: act on the book (deleverage accounts, hedge). */
+  act?(view: RunView, actions: ProtocolActions): void;
   /** Metrics phase: look at the finished step. */
   afterStep?(view: RunView): void;
 }

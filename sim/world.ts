@@ -8,7 +8,7 @@ import { createPolicies, resolvePolicy } from './policy-stack.js';
 import { Streams, type Stream } from './rng.js';
 import type { Scenario } from './scenario.js';
 import { Series } from './series.js';
-import type { Agent, Policy, PolicyEnv, RunView } from './types.js';
+import type { Agent, MarginTier, OpenRules, Policy, PolicyEnv, RunView } from './types.js';
 
 const SECONDS_PER_YEAR = 365 * 24 * 3600;
 
@@ -35,7 +35,11 @@ export class World implements RunView {
   /** Agent order of this step (shuffled each step). */
   readonly order: Int32Array;
   /** Liquidation capacity offered this step, in the order agents acted. */
-  readonly offers: LiquidationOffers = { n: 0, agent: new Int32Array(4), count: new Float64Array(4), bounty: new Float64Array(4) };
+  readonly offers: LiquidationOffers = { n: 0, agent: new Int32Array(4), count: new Float64Array(4), bounty: new Float64Array(4), minReward: new Float64Array(4) };
+  /** Limits on new risk in force this step (from the policies' admission hooks). */
+  readonly openRules: OpenRules = { maxOpenInterest: Infinity, maxNotional: Infinity, maxLeverage: Infinity };
+  /** Margin tiers in force this step. */
+  tiers: MarginTier[] = [];
   /** True when at least one liquidator agent exists: then only liquidators liquidate. */
   readonly hasLiquidators: boolean;
   premiumSum = 0;
@@ -59,7 +63,7 @@ export class World implements RunView {
     this.minMark = s.market.initialPrice;
     this.series = new Series(s.steps);
     const initialAccounts = s.agents.reduce((n, a: any) => n + (a.kind === 'leveraged-traders' ? (a.count ?? 0) : 0), 0);
-    this.venue = new PerpVenue(s.venue, s.market.initialPrice, initialAccounts + 1024);
+    this.venue = new PerpVenue(s.venue, s.market.initialPrice, initialAccounts + 1024, s.agents.length);
     this.initialMargin = s.venue.initialMargin;
     this.maintenanceMargin = s.venue.maintenanceMargin;
     let liquidators = 0;
@@ -75,6 +79,7 @@ export class World implements RunView {
     const defenses = resolvePolicy(s, policyName);
     this.policies = createPolicies(defenses, (name) => this.policyEnv(name));
     this.defenses = defenses;
+    this.actors = this.policies.filter((p) => p.act !== undefined).length;
     const book = {
       initialPrice: s.market.initialPrice,
       seed: (owner: number, collateral: number, size: number, entry: number) => this.venue.seed(owner, collateral, size, entry),
@@ -85,6 +90,8 @@ export class World implements RunView {
   }
 
   readonly defenses: Scenario['defenses'];
+  /** Number of policies with an `act` hook (0: the settlement phase skips them). */
+  readonly actors: number;
 
   private policyEnv(name: string): PolicyEnv {
     return {
@@ -104,6 +111,18 @@ export class World implements RunView {
   }
   get openInterest(): number {
     return this.venue.agg.openInterest(this.venue.mark);
+  }
+  /** Equity of account i at the mark (funding and socialized losses included). */
+  equityOf(i: number): number {
+    return this.venue.equity(i, this.venue.mark);
+  }
+  /** Maintenance requirement (USD) of account i at the mark under this step's fractions and tiers. */
+  requirementOf(i: number): number {
+    return this.venue.maintenanceRequirement(Math.abs(this.venue.accounts.size[i]), this.venue.mark, this.maintenanceMargin);
+  }
+  /** Traders' net size (units): the venue's counterparty holds the opposite. */
+  get netSize(): number {
+    return this.venue.agg.netSize;
   }
   get insuranceFund(): number {
     return this.venue.ledger.insuranceFund;

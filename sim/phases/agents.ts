@@ -1,8 +1,8 @@
 // Phase 'agents': agents act in a seeded shuffle; the venue applies their intents in that order
-import { INTENT_CLOSE, INTENT_LIQUIDATE, INTENT_OPEN } from '../intents.js';
+import { INTENT_CLOSE, INTENT_LIQUIDATE, INTENT_OPEN, INTENT_WITHDRAW } from '../intents.js';
 import type { Phase, World } from '../world.js';
 
-function offerLiquidation(w: World, agent: number, count: number, bounty: number): void {
+function offerLiquidation(w: World, agent: number, count: number, bounty: number, minReward: number): void {
   const o = w.offers;
   if (o.n === o.agent.length) {
     const n = o.agent.length * 2;
@@ -15,11 +15,22 @@ function offerLiquidation(w: World, agent: number, count: number, bounty: number
     const b = new Float64Array(n);
     b.set(o.bounty);
     o.bounty = b;
+    const m = new Float64Array(n);
+    m.set(o.minReward);
+    o.minReward = m;
   }
   o.agent[o.n] = agent;
   o.count[o.n] = count;
   o.bounty[o.n] = bounty;
+  o.minReward[o.n] = minReward;
   o.n++;
+}
+
+/** Whether an open of `collateral` at `leverage` passes this step's limits on new risk (policies' admission hooks). */
+function admitted(w: World, collateral: number, leverage: number): boolean {
+  const r = w.openRules;
+  const n = collateral * leverage;
+  return leverage <= r.maxLeverage && n <= r.maxNotional && w.venue.agg.openInterest(w.venue.mark) + n <= r.maxOpenInterest;
 }
 
 /** Agents act in a seeded shuffle; the venue applies their intents in that order. */
@@ -41,16 +52,24 @@ export const agentsPhase: Phase = {
     for (let j = 0; j < out.n; j++) {
       const kind = out.kind[j];
       if (kind === INTENT_OPEN) {
-        if (w.halted > 0) {
+        if (w.halted > 0 || !admitted(w, out.amount[j], out.ratio[j])) {
           w.blockedOpens++;
           continue;
         }
         v.open(out.agent[j], out.side[j], out.amount[j], out.ratio[j], w.initialMargin, w.step);
       } else if (kind === INTENT_CLOSE) {
         if (w.halted === 2) continue;
-        if (w.accounts.owner[out.account[j]] === out.agent[j]) v.close(out.account[j]);
+        const i = out.account[j];
+        if (i >= 0 && i < w.accounts.count && w.accounts.owner[i] === out.agent[j]) v.close(i);
       } else if (kind === INTENT_LIQUIDATE) {
-        offerLiquidation(w, out.agent[j], out.ratio[j], out.amount[j]);
+        offerLiquidation(w, out.agent[j], out.ratio[j], out.amount[j], out.extra[j]);
+      } else if (kind === INTENT_WITHDRAW) {
+        if (w.halted === 2) continue;
+        const i = out.account[j];
+        if (i >= 0 && i < w.accounts.count && w.accounts.owner[i] === out.agent[j]) {
+          const p = w.scenario.venue.marginPrice === 'mark' ? v.mark : w.oracle;
+          v.withdraw(i, out.amount[j], p, w.initialMargin);
+        }
       }
     }
   },

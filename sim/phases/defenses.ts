@@ -1,5 +1,5 @@
-// Phase 'defenses': pre-trade defenses: halts (any halt halts) and margin fractions (the strictest wins)
-import type { Gate, MarginFractions } from '../types.js';
+// Phase 'defenses': pre-trade defenses: halts (any halt halts), margin fractions and tiers, limits on new risk
+import type { Gate, MarginFractions, MarginTier, OpenRules } from '../types.js';
 import type { Phase, World } from '../world.js';
 
 const gate = {
@@ -11,9 +11,14 @@ const gate = {
     this.w.halted = 2;
   },
 };
-const proposal: MarginFractions = { initial: 0, maintenance: 0 };
+const proposal: MarginFractions = { initial: 0, maintenance: 0, tiers: [] };
+const rules: OpenRules = { maxOpenInterest: Infinity, maxNotional: Infinity, maxLeverage: Infinity };
+const NO_TIERS: MarginTier[] = [];
 
-/** Pre-trade defenses: halts (any halt halts) and margin fractions (the strictest wins). */
+/**
+ * Pre-trade defenses, in scenario order. Composition: any halt halts; the largest margin fractions win; the last
+ * policy that sets tiers wins (tiers apply on top of the flat fractions); the smallest limits on new risk win.
+ */
 export const defensesPhase: Phase = {
   name: 'defenses',
   run(w) {
@@ -21,19 +26,39 @@ export const defensesPhase: Phase = {
     const base = w.scenario.venue;
     let im = base.initialMargin;
     let mm = base.maintenanceMargin;
+    let tiers = NO_TIERS;
+    const r = w.openRules;
+    r.maxOpenInterest = Infinity;
+    r.maxNotional = Infinity;
+    r.maxLeverage = Infinity;
     gate.w = w;
     for (const pol of w.policies) {
       pol.gate?.(w, gate as Gate);
       if (pol.margin) {
         proposal.initial = base.initialMargin;
         proposal.maintenance = base.maintenanceMargin;
+        proposal.tiers = NO_TIERS;
         pol.margin(w, proposal);
         if (proposal.initial > im) im = proposal.initial;
         if (proposal.maintenance > mm) mm = proposal.maintenance;
+        if (proposal.tiers.length > 0) tiers = proposal.tiers;
+      }
+      if (pol.admission) {
+        rules.maxOpenInterest = Infinity;
+        rules.maxNotional = Infinity;
+        rules.maxLeverage = Infinity;
+        pol.admission(w, rules);
+        if (rules.maxOpenInterest < r.maxOpenInterest) r.maxOpenInterest = rules.maxOpenInterest;
+        if (rules.maxNotional < r.maxNotional) r.maxNotional = rules.maxNotional;
+        if (rules.maxLeverage < r.maxLeverage) r.maxLeverage = rules.maxLeverage;
       }
     }
     w.initialMargin = im;
     w.maintenanceMargin = mm;
+    if (tiers !== w.tiers || tiers.length > 0) {
+      w.tiers = tiers;
+      w.venue.setTiers(tiers, mm, im);
+    }
     if (w.halted > 0) w.stepsHalted++;
   },
 };

@@ -1,8 +1,39 @@
-// Phase 'margin': margin and liquidation: one pass in account order (docs/architecture.md)
+// Phase 'margin': margin and liquidation: the policies shape the pass, then one pass in account order
 import type { LiquidationPlan } from '../types.js';
 import type { Phase, World } from '../world.js';
 
-const plan: LiquidationPlan = { maxLiquidations: Infinity };
+const plan: LiquidationPlan = {
+  maxLiquidations: Infinity,
+  maxNotional: Infinity,
+  partialFraction: 0,
+  partialMinNotional: 0,
+  partialCooldownSteps: 0,
+  restoreBuffer: 0,
+  bountyRate: NaN,
+  bountyPerStepUnderwater: 0,
+  bountyMax: Infinity,
+  bountyFromFund: false,
+  bountyFlat: 0,
+  backstopBelow: 0,
+  adl: false,
+};
+
+/** Resets the plan to "no shaping": whole positions, no caps, liquidators' own bounties. */
+function resetPlan(): void {
+  plan.maxLiquidations = Infinity;
+  plan.maxNotional = Infinity;
+  plan.partialFraction = 0;
+  plan.partialMinNotional = 0;
+  plan.partialCooldownSteps = 0;
+  plan.restoreBuffer = 0;
+  plan.bountyRate = NaN;
+  plan.bountyPerStepUnderwater = 0;
+  plan.bountyMax = Infinity;
+  plan.bountyFromFund = false;
+  plan.bountyFlat = 0;
+  plan.backstopBelow = 0;
+  plan.adl = false;
+}
 
 /** Margin and liquidation: one pass in account order (docs/architecture.md). */
 export const marginPhase: Phase = {
@@ -16,12 +47,16 @@ export const marginPhase: Phase = {
       // full halt: nothing is liquidated, but the pass still counts the backlog
       pending = w.venue.liquidationPass(w.maintenanceMargin, w.scenario.venue.marginPrice === 'mark', w.oracle, 0, w.step, w.events, null);
     } else {
-      plan.maxLiquidations = Infinity;
+      resetPlan();
+      let shaped = false;
       for (const pol of w.policies) {
         if (pol.liquidation) {
+          shaped = true;
           const before = plan.maxLiquidations;
+          const beforeNotional = plan.maxNotional;
           pol.liquidation(w, plan);
           if (plan.maxLiquidations > before) plan.maxLiquidations = before;
+          if (plan.maxNotional > beforeNotional) plan.maxNotional = beforeNotional;
         }
       }
       let capacity = Infinity;
@@ -38,6 +73,7 @@ export const marginPhase: Phase = {
         w.step,
         w.events,
         w.hasLiquidators ? w.offers : null,
+        shaped ? plan : null,
       );
     }
     w.series.liquidations[w.step] = l.liquidations - count0;

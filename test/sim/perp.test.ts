@@ -183,24 +183,15 @@ function venue(over: Record<string, unknown> = {}, price = E): PerpVenue {
 
 /**
  * Calls the venue's liquidation pass. With `bounty` set, one liquidator (agent 0) offers unlimited capacity at that
- * rate; otherwise the venue liquidates on its own. Works with the offers-object signature (7 parameters) and the
- * older callback signature (8 parameters: liquidatorOf, bountyOf).
+ * rate; otherwise the venue liquidates on its own.
  */
 function pass(v: PerpVenue, m: number, opts: { useMark?: boolean; oracle?: number; budget?: number; bounty?: number } = {}) {
   const ev = new EventLog();
-  const fn = (v as any).liquidationPass as (...args: unknown[]) => number;
-  const head = [m, opts.useMark ?? true, opts.oracle ?? v.mark, opts.budget ?? Infinity, 0, ev];
-  let pending: number;
-  if (fn.length >= 8) {
-    const who = opts.bounty === undefined ? -1 : 0;
-    pending = fn.call(v, ...head, () => who, () => opts.bounty ?? 0);
-  } else {
-    const offers =
-      opts.bounty === undefined
-        ? null
-        : { n: 1, agent: Int32Array.of(0), count: Float64Array.of(Infinity), bounty: Float64Array.of(opts.bounty) };
-    pending = fn.call(v, ...head, offers);
-  }
+  const offers =
+    opts.bounty === undefined
+      ? null
+      : { n: 1, agent: Int32Array.of(0), count: Float64Array.of(Infinity), bounty: Float64Array.of(opts.bounty), minReward: Float64Array.of(0) };
+  const pending = v.liquidationPass(m, opts.useMark ?? true, opts.oracle ?? v.mark, opts.budget ?? Infinity, 0, ev, offers);
   return { ev, pending };
 }
 
