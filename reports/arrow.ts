@@ -76,6 +76,15 @@ export const RUNS_COLUMN_TYPES = {
   interventions: 'int64',
   max_open_interest: 'float64',
   final_open_interest: 'float64',
+  partial_liquidations: 'int64',
+  bounties_from_fund: 'float64',
+  adl_events: 'int64',
+  adl_notional: 'float64',
+  backstop_takeovers: 'int64',
+  backstop_notional: 'float64',
+  backstop_pnl: 'float64',
+  deleverages: 'int64',
+  hedge_pnl: 'float64',
   error: 'utf8?',
 } as const satisfies Record<keyof RunSummary, 'utf8' | 'utf8?' | 'int32' | 'int64' | 'float64'>;
 

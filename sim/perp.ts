@@ -408,21 +408,28 @@ export class PerpVenue {
       if (i < 0) break;
       cursor = i + 1;
       if (!this.belowMaintenance(i, pm, m)) continue;
+      if (plan !== null && plan.backstopBelow > 0 && notionalDone < maxNotional && this.equity(i, pm) < plan.backstopBelow * this.maintenanceRequirement(Math.abs(a.size[i]), pm, m)) {
+        // the backstop vault takes the position: no liquidator, no book sale. It is the protocol itself, so it does
+        // not use the liquidators' capacity (Hyperliquid: the vault steps in when the book liquidation fails).
+        notionalDone += Math.abs(a.size[i]) * this.mark;
+        a.underwaterSince[i] = -1;
+        this.takeOver(i, step, events);
+        continue;
+      }
       if (done >= budget || notionalDone >= maxNotional) {
         this.markPending(i, step);
         pending++;
         continue;
       }
       const since = a.pendingStep[i] === step - 1 && a.underwaterSince[i] >= 0 ? a.underwaterSince[i] : step;
-      let bountyRate = 0;
-      let liq = -1;
-      if (plan !== null && plan.backstopBelow > 0 && this.equity(i, pm) < plan.backstopBelow * this.maintenanceRequirement(Math.abs(a.size[i]), pm, m)) {
-        // the backstop vault takes the position: no liquidator, no book sale
-        notionalDone += Math.abs(a.size[i]) * this.mark;
-        done++;
-        this.takeOver(i, step, events);
+      if (plan !== null && plan.ready !== null && !plan.ready(i, since, this.fillPrice(this.mark, a.size[i] > 0 ? -1 : 1, Math.abs(a.size[i]) * this.mark))) {
+        // not yet (e.g. a Dutch auction whose price is still above what a keeper gets on the book)
+        this.markPending(i, step);
+        pending++;
         continue;
       }
+      let bountyRate = 0;
+      let liq = -1;
       if (plan !== null && !(plan.bountyRate !== plan.bountyRate)) bountyRate = this.plannedBounty(plan, step - since);
       if (offers !== null) {
         // hand the account to the first offer with capacity left whose smallest reward this liquidation pays
@@ -638,12 +645,21 @@ export class PerpVenue {
     }
     const slip = au * Math.abs(p - x);
     const left = this.reduce(i, units, x, fee, 0);
-    if (left < bounty) bounty = left > 0 ? left : 0;
+    let fromFund = 0;
+    if (left < bounty) {
+      const short = bounty - (left > 0 ? left : 0);
+      bounty = left > 0 ? left : 0;
+      // what the account cannot pay, the fund pays when the plan says so (as in a whole liquidation)
+      if (plan.bountyFromFund) fromFund = this.payFromFund(short);
+    }
     if (bounty > 0) {
       this.agg.remove(a.collateral[i], a.size[i], a.entry[i], a.fundingIndex[i], a.lossIndex[i]);
       a.collateral[i] -= bounty;
       this.agg.add(a.collateral[i], a.size[i], a.entry[i], a.fundingIndex[i], a.lossIndex[i]);
       this.setKey(i, false);
+    }
+    bounty += fromFund;
+    if (bounty > 0) {
       l.liquidatorIncome += bounty;
       l.paidTo[liq + 2] += bounty;
     }
@@ -659,9 +675,9 @@ export class PerpVenue {
   }
 
   /**
-   * Auto-deleveraging (Hyperliquid, mechanics.md 1.1): before a bankrupt account i is sold through the book, the part
-   * of its position the insurance fund could not cover is closed at its bankruptcy price (where its equity is zero)
-   * against the most profitable opposite positions, ranked by profit times leverage:
+   * Auto-deleveraging (Hyperliquid, mechanics.md 1.1): before a bankrupt account i is sold through the book, if the
+   * insurance fund could not cover its bad debt, its position is closed at its bankruptcy price (where its equity is
+   * zero) against the most profitable opposite positions, ranked by profit times leverage:
    * (mark / entry for longs, entry / mark for shorts) * (notional / equity). What the opposite side cannot absorb is
    * liquidated through the book as usual. O(n log n) in the opposite side's size, only when it happens.
    */
@@ -678,7 +694,9 @@ export class PerpVenue {
     this.settleAccruals(i);
     const pb = a.entry[i] - a.collateral[i] / q; // equity c + q (pb - E) = 0
     if (!(pb > 0)) return;
-    // rank the opposite side's profitable positions
+    // rank the opposite side's profitable positions. They are closed at pb, not at the mark: a position that is
+    // profitable at the mark but not at pb (it entered between the two) would be left with negative equity, so it
+    // must also be in profit at pb (then closing it there only adds to its collateral).
     const ids: number[] = [];
     const score: number[] = [];
     for (let j = 0; j < a.count; j++) {
@@ -686,7 +704,7 @@ export class PerpVenue {
       const qj = a.size[j];
       if (qj * s >= 0) continue;
       const eq = this.equity(j, p);
-      if (!(eq > 0) || !((p - a.entry[j]) * qj > 0)) continue;
+      if (!(eq > 0) || !((p - a.entry[j]) * qj > 0) || !((pb - a.entry[j]) * qj > 0) || !(this.equity(j, pb) > 0)) continue;
       const pnlRatio = qj > 0 ? p / a.entry[j] : a.entry[j] / p;
       ids.push(j);
       score.push(pnlRatio * ((Math.abs(qj) * p) / eq));
@@ -803,6 +821,19 @@ export class PerpVenue {
       events.liquidation(step, v, -1, units, p, x, n, Math.abs(units) * Math.abs(p - x), fee, 0, 0, 0, EVENT_UNWIND);
       this.applyImpact(-s, n);
     }
+  }
+
+  /** Notional (USD at price p) of the positions the backstop vault holds. */
+  vaultNotional(p: number): number {
+    let n = 0;
+    if (this.vaultLong >= 0) n += Math.abs(this.accounts.size[this.vaultLong]) * p;
+    if (this.vaultShort >= 0) n += Math.abs(this.accounts.size[this.vaultShort]) * p;
+    return n;
+  }
+
+  /** Account slots the backstop vault uses (0 to 2; not traders' accounts). */
+  get vaultAccounts(): number {
+    return (this.vaultLong >= 0 ? 1 : 0) + (this.vaultShort >= 0 ? 1 : 0);
   }
 
   /** The vault's P&L so far: the equity of its accounts (it paid nothing for what it took over). */

@@ -43,6 +43,15 @@ export interface RunSummary {
   interventions: number;
   max_open_interest: number;
   final_open_interest: number;
+  partial_liquidations: number;
+  bounties_from_fund: number;
+  adl_events: number;
+  adl_notional: number;
+  backstop_takeovers: number;
+  backstop_notional: number;
+  backstop_pnl: number;
+  deleverages: number;
+  hedge_pnl: number;
   error: string | null;
 }
 
@@ -97,7 +106,7 @@ export function summarize(w: World, error?: ErrorData): RunSummary {
     seed: w.seed,
     parameters: JSON.stringify({ defenses: w.defenses.map((d) => ({ ...d, name: defenseName(d) })), venue: s.venue }),
     steps: s.steps,
-    initial_accounts: v.accounts.count - l.opens,
+    initial_accounts: v.accounts.count - l.opens - v.vaultAccounts,
     final_price: v.mark,
     min_price: w.minMark,
     insurance_fund_initial: l.insuranceFundInitial,
@@ -122,6 +131,15 @@ export function summarize(w: World, error?: ErrorData): RunSummary {
     interventions: w.events.interventions.length,
     max_open_interest: w.maxOpenInterest,
     final_open_interest: v.agg.openInterest(v.mark),
+    partial_liquidations: l.partialLiquidations,
+    bounties_from_fund: l.bountiesFromFund,
+    adl_events: l.adlEvents,
+    adl_notional: l.adlNotional,
+    backstop_takeovers: l.backstopTakeovers,
+    backstop_notional: l.backstopNotional,
+    backstop_pnl: v.vaultEquity(v.mark),
+    deleverages: l.deleverages,
+    hedge_pnl: v.hedgePnl(w.spot),
     error: error ? `${error.message}${error.step !== undefined ? ` (step ${error.step})` : ''}` : null,
   };
 }

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { AccountTable } from './accounts.js';
 import type { Intents } from './intents.js';
+import type { Ledger } from './ledger.js';
 import type { Stream } from './rng.js';
 
 /** Read-only view of the run handed to agents and policies. Only the venue and engine write state. */
@@ -34,6 +35,14 @@ export interface RunView {
   requirementOf(i: number): number;
   /** Traders' net size in units of the asset (the venue's counterparty holds the opposite). */
   readonly netSize: number;
+  /** Collateral (USD) of all open accounts. */
+  readonly openCollateral: number;
+  /** Liquidatable accounts the last liquidation pass left pending (before this step's pass: the previous step's). */
+  readonly pendingLiquidations: number;
+  /** Opens refused this step (halts and admission limits); final after the agents phase. */
+  readonly blockedOpens: number;
+  /** The venue's ledger: every flow and count so far (read only), e.g. partial liquidations, ADL, takeovers. */
+  readonly ledger: Readonly<Ledger>;
 }
 
 /** Position seeding available to agents before step 0 (the starting book: no slippage, no fees). */
@@ -142,6 +151,13 @@ export interface LiquidationPlan {
   backstopBelow: number;
   /** Auto-deleverage: bad debt the fund cannot pay is closed against the most profitable opposite positions. */
   adl: boolean;
+  /**
+   * Called for each liquidatable account the pass is about to liquidate (after the backstop check): false keeps it
+   * pending this step, without using liquidator capacity (e.g. a Dutch auction whose price has not yet fallen to what
+   * a keeper gets on the book). `since`: first step of the account's current liquidatable stretch; `fill`: execution
+   * price of its whole position through the book at the mark now. null = every account is ready.
+   */
+  ready: ((account: number, since: number, fill: number) => boolean) | null;
 }
 
 /** What a policy may ask the venue to do after the liquidation pass (settlement phase). */
@@ -154,6 +170,8 @@ export interface ProtocolActions {
   unwindBackstop(fraction: number): void;
   /** The venue's net exposure: units the counterparty holds (minus the traders' net size). */
   readonly netExposure: number;
+  /** Notional (USD at the mark) of the positions the backstop vault holds. */
+  readonly vaultNotional: number;
 }
 
 /** A live defense policy: a name and optional hooks, called in scenario order at their phase. */

@@ -46,6 +46,8 @@ export class World implements RunView {
   premiumSamples = 0;
   fundingRate = 0;
   blockedOpens = 0;
+  /** Liquidatable accounts the last liquidation pass left pending. */
+  pendingLiquidations = 0;
   stepsHalted = 0;
   maxOpenInterest = 0;
   minMark: number;
@@ -126,6 +128,12 @@ export class World implements RunView {
   }
   get insuranceFund(): number {
     return this.venue.ledger.insuranceFund;
+  }
+  get openCollateral(): number {
+    return this.venue.agg.collateral;
+  }
+  get ledger() {
+    return this.venue.ledger;
   }
   oracleAt(s: number): number {
     return s === this.step ? this.oracle : this.series.oracle[s];

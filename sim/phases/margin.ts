@@ -16,6 +16,7 @@ const plan: LiquidationPlan = {
   bountyFlat: 0,
   backstopBelow: 0,
   adl: false,
+  ready: null,
 };
 
 /** Resets the plan to "no shaping": whole positions, no caps, liquidators' own bounties. */
@@ -33,6 +34,7 @@ function resetPlan(): void {
   plan.bountyFlat = 0;
   plan.backstopBelow = 0;
   plan.adl = false;
+  plan.ready = null;
 }
 
 /** Margin and liquidation: one pass in account order (docs/architecture.md). */
@@ -79,5 +81,6 @@ export const marginPhase: Phase = {
     w.series.liquidations[w.step] = l.liquidations - count0;
     w.series.liquidatedNotional[w.step] = l.liquidatedNotional - notional0;
     w.series.pendingLiquidations[w.step] = pending;
+    w.pendingLiquidations = pending;
   },
 };

@@ -17,6 +17,9 @@ const actions = {
   get netExposure(): number {
     return -this.w.venue.agg.netSize;
   },
+  get vaultNotional(): number {
+    return this.w.venue.vaultNotional(this.w.venue.mark);
+  },
 };
 
 /** Funding, then the policies' `act` hooks in scenario order (deleveraging, hedging, backstop unwinding). */
