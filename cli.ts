@@ -218,6 +218,7 @@ Examples:
   bulwark bench                                               cascade-bench at N = 1e3 .. 1e6, T = 1e4
   bulwark bench --accounts 1000 --sigma 0 --population pop.csv --records steps.arrow --json
   bulwark policies                                            defense policies and their defaults
+  bulwark report results/flash-crash --out report.html        HTML report with charts of the runs in results/
 
 Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
     );
@@ -262,6 +263,18 @@ Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
     .option('--json', 'print as JSON')
     .action((flags: { json?: boolean }) => {
       process.exitCode = cmdPolicies(flags);
+    });
+
+  p.command('report')
+    .description('write one self-contained HTML report (SVG charts and tables, nothing fetched when viewed) of results directories')
+    .argument('<results...>', 'results directories of bulwark run (or files in them); several seeds of one scenario are pooled')
+    .requiredOption('-o, --out <file.html>', 'HTML file to write')
+    .option('-s, --seed <n>', 'seed whose step-by-step charts are drawn (default: the first)', integer('--seed', 0, 2_147_483_647))
+    .option('--title <text>', 'page title')
+    .option('-q, --quiet', 'print nothing on success')
+    .action(async (inputs: string[], flags: { out: string; seed?: number; title?: string; quiet?: boolean }) => {
+      const { cmdReport } = await import('./reports/cli-report.js'); // loaded on demand: vega is heavy
+      process.exitCode = await cmdReport(inputs, flags);
     });
 
   return p;

@@ -1,0 +1,122 @@
+// What a report shows, read from results sets: runs grouped by scenario, per-run step series and liquidation events.
+import type { Table } from 'apache-arrow';
+import { InputError } from '../../sim/errors.js';
+import type { RunSummary } from '../../sim/run.js';
+import { loadResults } from '../load.js';
+
+/** The per-step columns a report draws, for one run (typed arrays as stored). */
+export interface RunSteps {
+  spot: Float64Array;
+  mark: Float64Array;
+  oracle: Float64Array;
+  insurance_fund: Float64Array;
+  bad_debt: Float64Array;
+  uncovered_bad_debt: Float64Array;
+  liquidations: Int32Array;
+  halted: Uint8Array;
+}
+export const REPORT_STEP_COLUMNS = ['spot', 'mark', 'oracle', 'insurance_fund', 'bad_debt', 'uncovered_bad_debt', 'liquidations', 'halted'] as const;
+
+/** Liquidation events of one run, in file order. */
+export interface RunLiquidations {
+  step: Int32Array;
+  notional: Float64Array;
+  slippage: Float64Array;
+}
+
+export interface ReportRun {
+  summary: RunSummary;
+  /** Absent when the results hold no steps for the run. */
+  steps?: RunSteps;
+  liquidations?: RunLiquidations;
+}
+
+/** Runs of one scenario (same `bulwark.scenario_hash`), possibly from several results directories. */
+export interface ScenarioGroup {
+  scenario: string;
+  scenarioHash: string;
+  version: string;
+  /** Directories the runs came from, in the order given. */
+  sources: string[];
+  /** Policies in first-seen order. */
+  policies: string[];
+  /** Seeds in first-seen order. */
+  seeds: number[];
+  runs: ReportRun[];
+}
+
+export const runKey = (policy: string, seed: number): string => `${policy}\u0000${seed}`;
+
+/** Row ranges of consecutive equal (policy, seed) in a steps or events table: `key -> [start, end)`. */
+function segments(table: Table): Map<string, [number, number]> {
+  const out = new Map<string, [number, number]>();
+  const policy = table.getChild('policy');
+  const seed = table.getChild('seed')?.toArray() as Int32Array | undefined;
+  if (!policy || !seed) return out;
+  let start = 0;
+  let key = '';
+  for (let i = 0; i < table.numRows; i++) {
+    const k = i === 0 || seed[i] !== seed[i - 1] || policy.get(i) !== policy.get(i - 1) ? runKey(String(policy.get(i)), seed[i]) : key;
+    if (k !== key) {
+      if (i > 0 && !out.has(key)) out.set(key, [start, i]);
+      key = k;
+      start = i;
+    }
+  }
+  if (table.numRows > 0 && !out.has(key)) out.set(key, [start, table.numRows]);
+  return out;
+}
+
+function stepsOf(table: Table, range: [number, number]): RunSteps {
+  const cols = Object.fromEntries(REPORT_STEP_COLUMNS.map((c) => [c, (table.getChild(c)!.toArray() as Float64Array).subarray(range[0], range[1])]));
+  return cols as unknown as RunSteps;
+}
+
+function liquidationsOf(table: Table, range: [number, number]): RunLiquidations {
+  const type = table.getChild('type')!;
+  const step = table.getChild('step')!.toArray() as Int32Array;
+  const notional = table.getChild('notional')!;
+  const slippage = table.getChild('slippage')!;
+  const rows: number[] = [];
+  for (let i = range[0]; i < range[1]; i++) if (type.get(i) === 'liquidation') rows.push(i);
+  return {
+    step: Int32Array.from(rows, (i) => step[i]),
+    notional: Float64Array.from(rows, (i) => (notional.get(i) as number | null) ?? 0),
+    slippage: Float64Array.from(rows, (i) => (slippage.get(i) as number | null) ?? 0),
+  };
+}
+
+/** Reads results directories (of `bulwark run`) and groups their runs by scenario hash. A (policy, seed) met twice is kept once. */
+export function loadRunGroups(dirs: readonly string[]): ScenarioGroup[] {
+  const groups = new Map<string, ScenarioGroup>();
+  const seen = new Map<string, Set<string>>();
+  for (const dir of dirs) {
+    const r = loadResults(dir);
+    const hash = r.metadata['bulwark.scenario_hash'];
+    let g = groups.get(hash);
+    if (!g) {
+      g = { scenario: r.metadata['bulwark.scenario'], scenarioHash: hash, version: r.metadata['bulwark.version'], sources: [], policies: [], seeds: [], runs: [] };
+      groups.set(hash, g);
+      seen.set(hash, new Set());
+    }
+    g.sources.push(dir);
+    const stepRanges = segments(r.steps);
+    const eventRanges = segments(r.events);
+    for (const summary of r.runs) {
+      const key = runKey(summary.policy, summary.seed);
+      if (seen.get(hash)!.has(key)) continue;
+      seen.get(hash)!.add(key);
+      if (!g.policies.includes(summary.policy)) g.policies.push(summary.policy);
+      if (!g.seeds.includes(summary.seed)) g.seeds.push(summary.seed);
+      const sr = stepRanges.get(key);
+      const er = eventRanges.get(key);
+      g.runs.push({
+        summary,
+        ...(sr ? { steps: stepsOf(r.steps, sr) } : {}),
+        liquidations: er ? liquidationsOf(r.events, er) : { step: new Int32Array(0), notional: new Float64Array(0), slippage: new Float64Array(0) },
+      });
+    }
+  }
+  if (groups.size === 0) throw new InputError({ code: 'report.no-results', message: 'no results to report on' });
+  return [...groups.values()];
+}
