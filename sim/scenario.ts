@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { agentSchema } from '../agents/registry.js';
 import { InputError, type ErrorData } from './errors.js';
 import { MarketSchema } from './market.js';
+import { AmmSchema, checkModels, NetworkSchema } from './models.js';
 import { OracleSchema } from './oracle.js';
 import { defenseSchema } from './policies/registry.js';
 import { VenueSchema } from './venue-config.js';
@@ -23,6 +24,10 @@ export function scenarioSchema() {
       stepSeconds: z.number().positive().default(60),
       market: MarketSchema.default({ initialPrice: 2000, process: { kind: 'gbm', sigma: 0.8, drift: 0 }, shocks: [] }),
       oracle: OracleSchema,
+      /** A constant-product AMM pool (docs/models.md); none by default. */
+      amm: AmmSchema.optional(),
+      /** The chain: block time and capacity, gas, congestion episodes (docs/models.md); none by default. */
+      network: NetworkSchema.optional(),
       venue: VenueSchema.default(VenueSchema.parse({})),
       agents: z.array(agentSchema()).min(1),
       /** The defense stack, in order. Entries are named by `name` or else by `kind`. */
@@ -210,6 +215,7 @@ export function parseScenario(input: unknown, file = '<scenario>', locate?: (p: 
   const r = schema.safeParse(input);
   if (r.success) {
     checkCompare(r.data, file);
+    checkModels(r.data, file, locate);
     return r.data;
   }
   const details = issuesToErrors(r.error.issues, input, schema, file, locate);

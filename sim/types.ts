@@ -1,7 +1,9 @@
 // The seams: what agents and defense policies see (RunView) and the hooks they may implement.
 import type { z } from 'zod';
 import type { AccountTable } from './accounts.js';
+import type { AmmView } from './amm.js';
 import type { Intents } from './intents.js';
+import type { OracleSourceView } from './oracles/source.js';
 import type { Ledger } from './ledger.js';
 import type { Stream } from './rng.js';
 
@@ -18,6 +20,30 @@ export interface RunView {
   readonly mark: number;
   /** Index price: the oracle's answer after validation. */
   readonly oracle: number;
+  /** Names of the market's assets (`main` in the single-asset form). */
+  readonly assets: readonly string[];
+  /** Spot price of an asset (name or index) this step. */
+  spotOf(asset: string | number): number;
+  /** Spot price of an asset recorded at an earlier step (0 <= s <= step, after the market phase of s). */
+  spotAt(asset: string | number, s: number): number;
+  /** Confidence half-width (USD) of the feed's answer: pull sources; the median of the sources' for a median; else 0. */
+  readonly oracleConfidence: number;
+  /** Last step the oracle feed's answer (before validation) changed: a frozen feed stops advancing it. */
+  readonly oracleUpdatedStep: number;
+  /** The oracle's sources with their current answers (a median's components, or the single source). */
+  readonly oracleSources: readonly OracleSourceView[];
+  /** Time-weighted average price of the AMM pool over the last `window` steps (NaN without a pool). */
+  twap(window: number, mean?: 'arithmetic' | 'geometric'): number;
+  /** The AMM pool, read-only (null without `amm`). */
+  readonly pool: AmmView | null;
+  /** Gas cost of one liquidation transaction this step, USD (0 without a network). */
+  readonly gasPrice: number;
+  /** Steps a transaction sent this step waits before inclusion (0 without a network). */
+  readonly inclusionDelay: number;
+  /** Probability that a transaction sent this step is dropped (0 without a network). */
+  readonly dropProbability: number;
+  /** Liquidation transactions that fit in this step (Infinity without a network). */
+  readonly blockCapacity: number;
   /** Oracle price recorded at an earlier step (0 <= s <= step). */
   oracleAt(s: number): number;
   /** Mark price recorded at an earlier step (0 <= s < step). */

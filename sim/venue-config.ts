@@ -1,5 +1,6 @@
 // Scenario schema of the perpetuals venue: margin, liquidity, fees, insurance fund, funding and bad-debt handling.
 import { z } from 'zod';
+import { ThinningSchema } from './liquidity.js';
 
 /** An amount in USD, or a share of the starting book's open interest (at entry prices). */
 export const UsdOrShare = z.union([z.number().min(0), z.object({ openInterest: z.number().min(0) }).strict()]);
@@ -24,6 +25,8 @@ export const VenueSchema = z
         impact: z.number().min(0).default(0.2),
         /** Share of the gap between mark and spot closed by arbitrage each step (0 = impact is permanent). */
         reversion: z.number().min(0).max(1).default(0),
+        /** Depth thins with the venue asset's realised volatility (docs/models.md); off unless given. */
+        thinning: ThinningSchema.optional(),
       })
       .strict()
       .default({ depth: { openInterest: 0.5 }, slippage: 0.1, impact: 0.2, reversion: 0 }),

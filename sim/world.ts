@@ -3,6 +3,7 @@ import { agentKind } from '../agents/registry.js';
 import { EventLog } from './events.js';
 import { Intents } from './intents.js';
 import { Market } from './market.js';
+import { buildModels, type AmmPool, type Network, type OracleFeed, type OracleSourceView, type Thinning } from './models.js';
 import { PerpVenue, type LiquidationOffers } from './perp.js';
 import { createPolicies, resolvePolicy } from './policy-stack.js';
 import { Streams, type Stream } from './rng.js';
@@ -28,6 +29,16 @@ export class World implements RunView {
   readonly events = new EventLog();
   readonly intents = new Intents();
   readonly market: Market;
+  /** Every asset's spot this step (order: market.names; the venue asset's is also `spot`). */
+  readonly prices: Float64Array;
+  /** The AMM pool (scenario `amm`), or null. */
+  readonly pool: AmmPool | null;
+  /** The oracle's sources and its answer before validation. */
+  readonly feed: OracleFeed;
+  /** The chain's state this step (scenario `network`), or null. */
+  readonly network: Network | null;
+  /** Venue liquidity thinning with volatility (venue.liquidity.thinning), or null. */
+  readonly thinning: Thinning | null;
   readonly agents: Agent[] = [];
   readonly agentStreams: Stream[] = [];
   readonly policies: Policy[];
@@ -58,7 +69,8 @@ export class World implements RunView {
     this.stepSeconds = s.stepSeconds;
     this.dt = s.stepSeconds / SECONDS_PER_YEAR;
     const streams = new Streams(seed);
-    this.market = new Market(s.market, s.steps, this.dt, streams.get('market'));
+    this.market = new Market(s.market, { steps: s.steps, dt: this.dt, stepSeconds: s.stepSeconds, baseDir }, streams);
+    this.prices = this.market.prices;
     this.schedule = streams.get('schedule');
     this.spot = s.market.initialPrice;
     this.oracle = s.market.initialPrice;
@@ -88,6 +100,11 @@ export class World implements RunView {
     };
     this.agents.forEach((a, i) => a.init?.(book, this.agentStreams[i]));
     this.venue.finishSeeding();
+    const models = buildModels(s, { market: this.market, dt: this.dt, venueSpot: this.series.spot, baseDepth: this.venue.depth }, streams);
+    this.pool = models.pool;
+    this.network = models.network;
+    this.feed = models.feed;
+    this.thinning = models.thinning;
     this.events.reserve(this.venue.accounts.count + 1024);
   }
 
@@ -140,6 +157,45 @@ export class World implements RunView {
   }
   markAt(s: number): number {
     return this.series.mark[s];
+  }
+
+  // RunView: market models (docs/models.md)
+  get assets(): readonly string[] {
+    return this.market.names;
+  }
+  spotOf(asset: string | number): number {
+    const i = this.market.indexOf(asset);
+    if (i < 0) throw new Error(`no asset ${JSON.stringify(asset)}; the market has: ${this.market.names.join(', ')}`);
+    return this.market.prices[i];
+  }
+  spotAt(asset: string | number, s: number): number {
+    const i = this.market.indexOf(asset);
+    if (i < 0) throw new Error(`no asset ${JSON.stringify(asset)}; the market has: ${this.market.names.join(', ')}`);
+    return i === this.market.venueIndex ? this.series.spot[s] : this.market.paths[i]![s];
+  }
+  get oracleConfidence(): number {
+    return this.feed.confidence;
+  }
+  get oracleUpdatedStep(): number {
+    return this.feed.changedStep;
+  }
+  get oracleSources(): readonly OracleSourceView[] {
+    return this.feed.sources;
+  }
+  twap(window: number, mean: 'arithmetic' | 'geometric' = 'geometric'): number {
+    return this.pool !== null ? this.pool.twap(window, mean) : NaN;
+  }
+  get gasPrice(): number {
+    return this.network !== null ? this.network.gasPrice : 0;
+  }
+  get inclusionDelay(): number {
+    return this.network !== null ? this.network.inclusionDelay : 0;
+  }
+  get dropProbability(): number {
+    return this.network !== null ? this.network.dropProbability : 0;
+  }
+  get blockCapacity(): number {
+    return this.network !== null ? this.network.blockCapacity : Infinity;
   }
 }
 

@@ -1,6 +1,7 @@
 // The step, as data: the phases in the order they run (documented in docs/architecture.md).
 import type { Phase } from '../world.js';
 import { marketPhase } from './market.js';
+import { networkPhase } from './network.js';
 import { oraclePhase } from './oracle.js';
 import { defensesPhase } from './defenses.js';
 import { agentsPhase } from './agents.js';
@@ -9,4 +10,4 @@ import { settlementPhase } from './settlement.js';
 import { metricsPhase } from './metrics.js';
 
 /** Order matters and is part of the model. */
-export const PHASES: readonly Phase[] = [marketPhase, oraclePhase, defensesPhase, agentsPhase, marginPhase, settlementPhase, metricsPhase];
+export const PHASES: readonly Phase[] = [marketPhase, networkPhase, oraclePhase, defensesPhase, agentsPhase, marginPhase, settlementPhase, metricsPhase];

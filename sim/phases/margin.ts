@@ -66,7 +66,7 @@ export const marginPhase: Phase = {
         capacity = 0;
         for (let k = 0; k < w.offers.n; k++) capacity += w.offers.count[k];
       }
-      const budget = Math.min(capacity, plan.maxLiquidations);
+      const budget = Math.min(capacity, plan.maxLiquidations, w.blockCapacity);
       pending = w.venue.liquidationPass(
         w.maintenanceMargin,
         w.scenario.venue.marginPrice === 'mark',

@@ -1,25 +1,24 @@
-// Phase 'market': exogenous price: diffusion then scripted shocks, each a multiplicative factor on spot and mark alike
+// Phase 'market': exogenous prices move (process, then scripted shocks, on spot and mark alike); depth thins; the pool is arbitraged
 import type { Phase, World } from '../world.js';
 
-/** Exogenous price: diffusion then scripted shocks, each a multiplicative factor on spot and mark alike. */
+/** Exogenous prices: every asset's process and shocks (the venue asset's also move the mark); liquidity; the AMM pool. */
 export const marketPhase: Phase = {
   name: 'market',
   run(w) {
     const m = w.market;
     const v = w.venue;
-    if (m.diffusive) {
-      const f = m.diffusionFactor();
-      w.spot = w.spot * f;
-      v.mark = v.mark * f;
-    }
-    for (let j = 0; j < m.shockCount; j++) {
-      const f = m.shockAt(j, w.step);
-      if (f !== 1) {
-        w.spot = w.spot * f;
-        v.mark = v.mark * f;
-      }
-    }
+    const before = w.spot;
+    m.advance(w.step, v);
+    w.spot = m.prices[m.venueIndex];
+    const th = w.thinning;
+    if (th !== null) v.depth = th.depthAfter(Math.log(w.spot / before));
     v.revert(w.spot, w.scenario.venue.liquidity.reversion);
     w.series.spot[w.step] = w.spot;
+    const pool = w.pool;
+    if (pool !== null) {
+      // the accumulator takes the price that prevailed since the last step, then arbitrage trades toward the reference
+      pool.observe();
+      pool.arbitrage(m.prices[pool.referenceAsset], w.scenario.amm!.arbitrage);
+    }
   },
 };
