@@ -219,6 +219,7 @@ Examples:
   bulwark bench --accounts 1000 --sigma 0 --population pop.csv --records steps.arrow --json
   bulwark policies                                            defense policies and their defaults
   bulwark report results/flash-crash --out report.html        HTML report with charts of the runs in results/
+  bulwark schema scenario --out docs/scenario.schema.json     JSON Schema for editors (yaml-language-server)
 
 Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
     );
@@ -275,6 +276,15 @@ Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
     .action(async (inputs: string[], flags: { out: string; seed?: number; title?: string; quiet?: boolean }) => {
       const { cmdReport } = await import('./reports/cli-report.js'); // loaded on demand: vega is heavy
       process.exitCode = await cmdReport(inputs, flags);
+    });
+
+  p.command('schema')
+    .description('print the JSON Schema of scenario files (for editor completion and checks), generated from the validator')
+    .argument('[kind]', 'scenario', 'scenario')
+    .option('-o, --out <file>', 'write it to a file instead of stdout')
+    .action(async (kind: string, flags: { out?: string }) => {
+      const { cmdSchema } = await import('./reports/cli-schema.js');
+      process.exitCode = cmdSchema(kind, flags);
     });
 
   return p;
