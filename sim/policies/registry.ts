@@ -2,9 +2,27 @@
 import { z } from 'zod';
 import type { PolicyKind } from '../types.js';
 import { volBreaker } from './vol-breaker.js';
+import { priceBand } from './price-band.js';
+import { moveLimit } from './move-limit.js';
+import { divergencePause } from './divergence-pause.js';
+import { ewmaMargin } from './ewma-margin.js';
+import { oiImfPolicy } from './oi-imf.js';
+import { marginTiers } from './margin-tiers.js';
+import { jumpBufferPolicy } from './jump-buffer.js';
 
 /** Built-in policy kinds. A user's module plugs in with the same shape. */
-export const POLICY_KINDS: readonly PolicyKind<any>[] = [volBreaker];
+export const POLICY_KINDS: readonly PolicyKind<any>[] = [
+  volBreaker,
+  // circuit breakers
+  priceBand,
+  moveLimit,
+  divergencePause,
+  // dynamic margin
+  ewmaMargin,
+  oiImfPolicy,
+  marginTiers,
+  jumpBufferPolicy,
+];
 
 export function policyKind(kind: string): PolicyKind<any> | undefined {
   return POLICY_KINDS.find((k) => k.kind === kind);
