@@ -12,6 +12,13 @@ export const LiquidatorParams = z
     maxPerStep: z.number().int().min(0).default(1_000_000_000),
     /** Probability that the bot is online in a given step (outages, congestion). */
     uptime: z.number().min(0).max(1).default(1),
+    /**
+     * Smallest reward (USD) for which the bot liquidates an account: its gas cost plus its minimum profit. Accounts
+     * whose bounty (capped by their remaining equity, unless the protocol pays it from the fund) is smaller are left
+     * pending: small and underwater accounts wait (Qin et al. 2021, mechanics.md 7.2/7.4: the bonus must exceed
+     * slippage and gas, or liquidations stall).
+     */
+    minReward: z.number().min(0).default(0),
   })
   .strict();
 export type LiquidatorParams = z.infer<typeof LiquidatorParams>;
@@ -26,7 +33,7 @@ export const liquidator: AgentKind<LiquidatorParams> = {
       name: env.name,
       decide(_view, rng, out) {
         if (p.uptime < 1 && !(rng.uniform() < p.uptime)) return;
-        out.liquidate(env.index, p.maxPerStep, p.bounty);
+        out.liquidate(env.index, p.maxPerStep, p.bounty, p.minReward);
       },
     };
   },

@@ -85,6 +85,7 @@ export const RUNS_COLUMN_TYPES = {
   backstop_pnl: 'float64',
   deleverages: 'int64',
   hedge_pnl: 'float64',
+  unrealized_bad_debt: 'float64',
   error: 'utf8?',
 } as const satisfies Record<keyof RunSummary, 'utf8' | 'utf8?' | 'int32' | 'int64' | 'float64'>;
 

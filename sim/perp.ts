@@ -478,18 +478,20 @@ export class PerpVenue {
     a.pendingStep[i] = step;
   }
 
-  /** Protocol-set bounty rate after `underwater` steps pending (Drift-style ramp). */
+  /** Protocol-set bounty rate after `underwater` steps pending (Drift-style ramp, after the grace steps). */
   private plannedBounty(plan: LiquidationPlan, underwater: number): number {
-    const r = plan.bountyRate + plan.bountyPerStepUnderwater * underwater;
+    const ramp = underwater - plan.bountyGraceSteps;
+    const r = ramp > 0 ? plan.bountyRate + plan.bountyPerStepUnderwater * ramp : plan.bountyRate;
     return r < plan.bountyMax ? r : plan.bountyMax;
   }
 
   /** What a liquidator would earn on account i at bounty `rate` (an estimate at the mark, before slippage). */
   private expectedReward(i: number, rate: number, plan: LiquidationPlan | null, notional: number): number {
     let reward = rate * notional + (plan === null ? 0 : plan.bountyFlat);
-    if (plan !== null && plan.bountyFromFund) return reward;
     const rest = this.equity(i, this.mark) - this.liquidationFee * notional - this.slippage * Math.sqrt(notional / this.depth) * notional;
-    if (rest < reward) reward = rest > 0 ? rest : 0;
+    // a fund-paid bounty is what the account leaves plus what the fund has after paying any bad debt
+    const avail = plan !== null && plan.bountyFromFund ? rest + this.ledger.insuranceFund : rest;
+    if (avail < reward) reward = avail > 0 ? avail : 0;
     return reward;
   }
 

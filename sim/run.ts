@@ -52,6 +52,7 @@ export interface RunSummary {
   backstop_pnl: number;
   deleverages: number;
   hedge_pnl: number;
+  unrealized_bad_debt: number;
   error: string | null;
 }
 
@@ -140,8 +141,22 @@ export function summarize(w: World, error?: ErrorData): RunSummary {
     backstop_pnl: v.vaultEquity(v.mark),
     deleverages: l.deleverages,
     hedge_pnl: v.hedgePnl(w.spot),
+    unrealized_bad_debt: openNegativeEquity(w),
     error: error ? `${error.message}${error.step !== undefined ? ` (step ${error.step})` : ''}` : null,
   };
+}
+
+/** Negative equity of the accounts still open at the end (traders' and the backstop vault's): bad debt not yet realised. */
+function openNegativeEquity(w: World): number {
+  const v = w.venue;
+  const a = v.accounts;
+  let s = 0;
+  for (let i = 0; i < a.count; i++) {
+    if (a.open[i] !== 1) continue;
+    const e = v.equity(i, v.mark);
+    if (e < 0) s -= e;
+  }
+  return s;
 }
 
 function sumInt(a: Int32Array): number {

@@ -164,6 +164,8 @@ export interface LiquidationPlan {
   bountyRate: number;
   /** Added to the bounty rate per step the account has been liquidatable but not liquidated (Drift's ramp). */
   bountyPerStepUnderwater: number;
+  /** Steps pending before the ramp starts (Drift: a 1,500-slot grace period). */
+  bountyGraceSteps: number;
   /** Largest bounty rate with the ramp. */
   bountyMax: number;
   /** Pay the bounty from the insurance fund when the account's equity cannot (Maker's tip + chip). */

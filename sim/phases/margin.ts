@@ -11,6 +11,7 @@ const plan: LiquidationPlan = {
   restoreBuffer: 0,
   bountyRate: NaN,
   bountyPerStepUnderwater: 0,
+  bountyGraceSteps: 0,
   bountyMax: Infinity,
   bountyFromFund: false,
   bountyFlat: 0,
@@ -29,6 +30,7 @@ function resetPlan(): void {
   plan.restoreBuffer = 0;
   plan.bountyRate = NaN;
   plan.bountyPerStepUnderwater = 0;
+  plan.bountyGraceSteps = 0;
   plan.bountyMax = Infinity;
   plan.bountyFromFund = false;
   plan.bountyFlat = 0;

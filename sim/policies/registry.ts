@@ -9,6 +9,17 @@ import { ewmaMargin } from './ewma-margin.js';
 import { oiImfPolicy } from './oi-imf.js';
 import { marginTiers } from './margin-tiers.js';
 import { jumpBufferPolicy } from './jump-buffer.js';
+import { partialLiquidation } from './partial-liquidation.js';
+import { dynamicBounty } from './dynamic-bounty.js';
+import { dutchAuction } from './dutch-auction.js';
+import { liquidationCap } from './liquidation-cap.js';
+import { backstopVault } from './backstop-vault.js';
+import { adl } from './adl.js';
+import { oiCap } from './oi-cap.js';
+import { expansionLimit } from './expansion-limit.js';
+import { collateralHaircut } from './collateral-haircut.js';
+import { treasuryHedge } from './treasury-hedge.js';
+import { predictiveDeleverage } from './predictive-deleverage.js';
 
 /** Built-in policy kinds. A user's module plugs in with the same shape. */
 export const POLICY_KINDS: readonly PolicyKind<any>[] = [
@@ -22,6 +33,21 @@ export const POLICY_KINDS: readonly PolicyKind<any>[] = [
   oiImfPolicy,
   marginTiers,
   jumpBufferPolicy,
+  // liquidation shaping
+  partialLiquidation,
+  dynamicBounty,
+  dutchAuction,
+  liquidationCap,
+  // backstops
+  backstopVault,
+  adl,
+  // exposure controls
+  oiCap,
+  expansionLimit,
+  collateralHaircut,
+  treasuryHedge,
+  // predictive
+  predictiveDeleverage,
 ];
 
 export function policyKind(kind: string): PolicyKind<any> | undefined {

@@ -33,6 +33,7 @@ function plan(over: Partial<LiquidationPlan> = {}): LiquidationPlan {
     restoreBuffer: 0,
     bountyRate: NaN,
     bountyPerStepUnderwater: 0,
+    bountyGraceSteps: 0,
     bountyMax: Infinity,
     bountyFromFund: false,
     bountyFlat: 0,
@@ -137,6 +138,32 @@ describe('partial liquidation', () => {
     rel(ev.bounty[0], 12_000, 'event bounty');
     rel(v.ledger.insuranceFund, 10000 + fee - (12_000 - left), 'fund');
     expectConserved(v);
+  });
+});
+
+describe('liquidators and fund-paid bounties', () => {
+  it('a keeper counts on a fund-paid bounty only as far as the fund can pay it (after the bad debt it covers)', () => {
+    const build = (fund: number): PerpVenue => {
+      const v = venue({ insuranceFund: fund });
+      v.seed(0, 1000, 10, E); // underwater at 1850: equity -500
+      v.finishSeeding();
+      v.mark = 1850;
+      return v;
+    };
+    const keeper = () => ({ n: 1, agent: Int32Array.of(1), count: Float64Array.of(10), bounty: Float64Array.of(0), minReward: Float64Array.of(200) });
+    const pl = plan({ bountyRate: 0, bountyFlat: 300, bountyFromFund: true });
+    // the fund has 600: the estimated bad debt (equity -500 less fee and slippage: -937) leaves nothing for the keeper
+    const poor = build(600);
+    const ev = new EventLog();
+    expect(poor.liquidationPass(0.05, true, 1850, Infinity, 0, ev, keeper(), pl)).toBe(1);
+    expect(ev.liqCount).toBe(0);
+    // with 10,000 in the fund the 300 tip is there: liquidated, the fund pays debt and tip
+    const rich = build(10_000);
+    expect(rich.liquidationPass(0.05, true, 1850, Infinity, 0, ev, keeper(), pl)).toBe(0);
+    expect(ev.liqCount).toBe(1);
+    expect(ev.bounty[0]).toBe(300);
+    expect(rich.ledger.bountiesFromFund).toBe(300);
+    expectConserved(rich);
   });
 });
 
