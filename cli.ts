@@ -51,6 +51,7 @@ interface RunFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  format?: 'arrow' | 'parquet' | 'both';
 }
 
 async function cmdRun(file: string, flags: RunFlags): Promise<number> {
@@ -67,8 +68,8 @@ async function cmdRun(file: string, flags: RunFlags): Promise<number> {
     if (r.error) log(`  run failed: ${formatError(r.error)}`);
     results.push(r);
   });
-  const { writeResults } = await import('./reports/arrow.js'); // loaded on demand: apache-arrow adds ~0.1 s to start-up
-  const files = writeResults(out, results, { scenario: s.name, scenarioHash: ls.hash, seed });
+  const { writeResultsAs } = await import('./reports/results-format.js'); // loaded on demand: apache-arrow adds ~0.1 s to start-up
+  const files = await writeResultsAs(flags.format ?? 'arrow', out, results, { scenario: s.name, scenarioHash: ls.hash, seed });
   const failed = results.some((r) => r.error);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ scenario: s.name, scenario_hash: ls.hash, seed, files, runs: results.map((r) => r.summary) }, null, 2)}\n`);
@@ -79,7 +80,7 @@ async function cmdRun(file: string, flags: RunFlags): Promise<number> {
       for (const e of r.interventions.slice(0, 5)) process.stdout.write(`  ${r.summary.policy}: step ${e.step} ${e.policy} ${e.action}: ${e.reason}\n`);
       if (r.interventions.length > 5) process.stdout.write(`  ${r.summary.policy}: ... ${r.interventions.length - 5} more interventions in events.arrow\n`);
     }
-    process.stdout.write(`\nresults: ${files.runs}, ${files.steps}, ${files.events}\n`);
+    process.stdout.write(`\nresults: ${Object.values(files).join(', ')}\n`);
   }
   return failed ? EXIT_INTERNAL : 0;
 }
@@ -220,6 +221,7 @@ Examples:
   bulwark policies                                            defense policies and their defaults
   bulwark report results/flash-crash --out report.html        HTML report with charts of the runs in results/
   bulwark schema scenario --out docs/scenario.schema.json     JSON Schema for editors (yaml-language-server)
+  bulwark run scenarios/flash-crash.yaml --format both          Arrow and Parquet results (pandas, polars, DuckDB)
 
 Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
     );
@@ -232,6 +234,7 @@ Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
     .option('-o, --out <dir>', 'directory for runs.arrow, steps.arrow and events.arrow (default: results/<scenario name>)')
     .option('--json', 'print the run summaries as JSON instead of a table')
     .option('-q, --quiet', 'no progress lines on stderr')
+    .addOption(new Option('--format <format>', 'results format: arrow (read back by bulwark), parquet, or both').choices(['arrow', 'parquet', 'both']).default('arrow'))
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await cmdRun(file, flags);
     });
