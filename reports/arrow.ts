@@ -21,6 +21,7 @@ import {
   type DataType,
 } from 'apache-arrow';
 import { InputError } from '../sim/errors.js';
+import { OPTION_EVENT_BASE, optionEventAction } from '../sim/options/events.js';
 import type { RunResult, RunSummary } from '../sim/run.js';
 import { Series, SERIES_COLUMNS } from '../sim/series.js';
 import { writeFileAtomic, writeFilesAtomic } from './atomic.js';
@@ -86,6 +87,17 @@ export const RUNS_COLUMN_TYPES = {
   deleverages: 'int64',
   hedge_pnl: 'float64',
   unrealized_bad_debt: 'float64',
+  options_trades: 'int64',
+  options_blocked_trades: 'int64',
+  options_liquidations: 'int64',
+  options_reductions: 'int64',
+  options_forced_hedges: 'int64',
+  options_bad_debt: 'float64',
+  options_uncovered_bad_debt: 'float64',
+  options_insurance_fund_final: 'float64',
+  options_peak_writer_delta: 'float64',
+  options_peak_writer_gamma: 'float64',
+  options_hedge_pnl: 'float64',
   error: 'utf8?',
 } as const satisfies Record<keyof RunSummary, 'utf8' | 'utf8?' | 'int32' | 'int64' | 'float64'>;
 
@@ -388,6 +400,7 @@ export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): T
         }
         source[row] = sid;
         action[row] = liquidate;
+        if (ev.kind[i] >= OPTION_EVENT_BASE) action[row] = actions.id(optionEventAction(ev.kind[i])); // options venue
         account[row] = ev.account[i];
         for (let c = 0; c < src.length; c++) liqCols[c][row] = src[c][i];
         a++;

@@ -4,6 +4,8 @@ export const INTENT_OPEN = 1;
 export const INTENT_CLOSE = 2;
 export const INTENT_LIQUIDATE = 3;
 export const INTENT_WITHDRAW = 4;
+/** Options venue (sim/options/): kinds 30-39. */
+export const INTENT_OPTION_TRADE = 30;
 
 /**
  * Columns of intents for one step. `open` asks for a new isolated position, `close` for closing an owned one,
@@ -22,6 +24,8 @@ export class Intents {
   ratio: Float64Array;
   /** smallest reward in USD (liquidate) */
   extra: Float64Array;
+  /** option series (option trade) */
+  series: Int32Array;
 
   constructor(capacity = 64) {
     this.cap = capacity;
@@ -32,6 +36,7 @@ export class Intents {
     this.amount = new Float64Array(capacity);
     this.ratio = new Float64Array(capacity);
     this.extra = new Float64Array(capacity);
+    this.series = new Int32Array(capacity);
   }
 
   clear(): void {
@@ -70,6 +75,21 @@ export class Intents {
     this.amount[i] = amount;
   }
 
+  /**
+   * Options: trade `contracts` (+ buy, - sell) of option series `series` in an owned options account (`account` -1: a
+   * new one), depositing `collateral` USD first; `limit` is the worst acceptable price per contract (NaN: none);
+   * `covered` buys the underlying for a sale of calls (sim/options/venue.ts).
+   */
+  optionTrade(agent: number, account: number, series: number, contracts: number, collateral: number, limit = NaN, covered = false): void {
+    const i = this.push(INTENT_OPTION_TRADE, agent);
+    this.account[i] = account;
+    this.series[i] = series;
+    this.ratio[i] = contracts;
+    this.amount[i] = collateral;
+    this.extra[i] = limit;
+    this.side[i] = covered ? 1 : 0;
+  }
+
   private push(kind: number, agent: number): number {
     if (this.n === this.cap) this.grow();
     const i = this.n++;
@@ -97,6 +117,7 @@ export class Intents {
     this.amount = g(this.amount, (n) => new Float64Array(n));
     this.ratio = g(this.ratio, (n) => new Float64Array(n));
     this.extra = g(this.extra, (n) => new Float64Array(n));
+    this.series = g(this.series, (n) => new Int32Array(n));
     this.cap = cap;
   }
 }

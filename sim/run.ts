@@ -2,6 +2,7 @@
 import { toErrorData, type ErrorData } from './errors.js';
 import type { EventLog, Intervention } from './events.js';
 import { PHASES } from './phases/index.js';
+import { optionsSummary } from './options/summary.js';
 import { defenseName } from './policy-stack.js';
 import type { Scenario } from './scenario.js';
 import type { Series } from './series.js';
@@ -53,6 +54,18 @@ export interface RunSummary {
   deleverages: number;
   hedge_pnl: number;
   unrealized_bad_debt: number;
+  /** Options venue (sim/options/summary.ts optionsSummary; zeros without `options:`). */
+  options_trades: number;
+  options_blocked_trades: number;
+  options_liquidations: number;
+  options_reductions: number;
+  options_forced_hedges: number;
+  options_bad_debt: number;
+  options_uncovered_bad_debt: number;
+  options_insurance_fund_final: number;
+  options_peak_writer_delta: number;
+  options_peak_writer_gamma: number;
+  options_hedge_pnl: number;
   error: string | null;
 }
 
@@ -142,6 +155,7 @@ export function summarize(w: World, error?: ErrorData): RunSummary {
     deleverages: l.deleverages,
     hedge_pnl: v.hedgePnl(w.spot),
     unrealized_bad_debt: openNegativeEquity(w),
+    ...optionsSummary(w.options),
     error: error ? `${error.message}${error.step !== undefined ? ` (step ${error.step})` : ''}` : null,
   };
 }

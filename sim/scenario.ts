@@ -8,6 +8,7 @@ import { agentSchema } from '../agents/registry.js';
 import { InputError, type ErrorData } from './errors.js';
 import { MarketSchema } from './market.js';
 import { AmmSchema, checkModels, NetworkSchema } from './models.js';
+import { checkOptions, OptionsSchema } from './options/config.js';
 import { OracleSchema } from './oracle.js';
 import { defenseSchema } from './policies/registry.js';
 import { VenueSchema } from './venue-config.js';
@@ -29,6 +30,8 @@ export function scenarioSchema() {
       /** The chain: block time and capacity, gas, congestion episodes (docs/models.md); none by default. */
       network: NetworkSchema.optional(),
       venue: VenueSchema.default(VenueSchema.parse({})),
+      /** An options venue on the venue asset: European series, Greeks, standard or portfolio margin (sim/options/); none by default. */
+      options: OptionsSchema.optional(),
       agents: z.array(agentSchema()).min(1),
       /** The defense stack, in order. Entries are named by `name` or else by `kind`. */
       defenses: z.array(defenseSchema()).default([]),
@@ -215,6 +218,7 @@ export function parseScenario(input: unknown, file = '<scenario>', locate?: (p: 
   const r = schema.safeParse(input);
   if (r.success) {
     checkCompare(r.data, file);
+    checkOptions(r.data, file);
     checkModels(r.data, file, locate);
     return r.data;
   }

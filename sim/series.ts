@@ -1,4 +1,5 @@
 // Per-step series of a run, one typed column per metric, preallocated for the whole run.
+import { OPTIONS_SERIES_COLUMNS, OptionsSeries } from './options/series.js';
 
 /** Names of the per-step columns, in the order they appear in the `steps` results table. */
 export const SERIES_COLUMNS = [
@@ -17,6 +18,7 @@ export const SERIES_COLUMNS = [
   'open_accounts',
   'blocked_opens',
   'halted',
+  ...OPTIONS_SERIES_COLUMNS,
 ] as const;
 export type SeriesColumn = (typeof SERIES_COLUMNS)[number];
 
@@ -40,6 +42,8 @@ export class Series {
   blockedOpens: Int32Array;
   /** 0 trading, 1 new risk halted, 2 all trading halted */
   halted: Uint8Array;
+  /** The options venue's columns (sim/options/series.ts). */
+  readonly options: OptionsSeries;
 
   constructor(steps: number) {
     this.length = steps;
@@ -58,6 +62,7 @@ export class Series {
     this.openAccounts = new Int32Array(steps);
     this.blockedOpens = new Int32Array(steps);
     this.halted = new Uint8Array(steps);
+    this.options = new OptionsSeries(steps);
   }
 
   /** The column for a results-table name. */
@@ -78,6 +83,13 @@ export class Series {
       case 'open_accounts': return this.openAccounts;
       case 'blocked_opens': return this.blockedOpens;
       case 'halted': return this.halted;
+      case 'options_iv':
+      case 'options_net_delta':
+      case 'options_net_gamma':
+      case 'options_net_vega':
+      case 'options_liquidations':
+      case 'options_bad_debt':
+        return this.options.column(name);
     }
   }
 }

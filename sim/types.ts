@@ -6,6 +6,7 @@ import type { Intents } from './intents.js';
 import type { OracleSourceView } from './oracles/source.js';
 import type { Ledger } from './ledger.js';
 import type { Stream } from './rng.js';
+import type { OptionsBook, OptionsControl, OptionsView } from './options/view.js';
 
 /** Read-only view of the run handed to agents and policies. Only the venue and engine write state. */
 export interface RunView {
@@ -69,6 +70,8 @@ export interface RunView {
   readonly blockedOpens: number;
   /** The venue's ledger: every flow and count so far (read only), e.g. partial liquidations, ADL, takeovers. */
   readonly ledger: Readonly<Ledger>;
+  /** The options venue, read-only (absent without `options:`; sim/options/). */
+  readonly options?: OptionsView;
 }
 
 /** Position seeding available to agents before step 0 (the starting book: no slippage, no fees). */
@@ -76,6 +79,8 @@ export interface Book {
   /** Opens `size` units (signed) at `entry` with `collateral` USD for agent `owner`; returns the account id. */
   seed(owner: number, collateral: number, size: number, entry: number): number;
   readonly initialPrice: number;
+  /** The options venue's starting book (absent without `options:`). */
+  readonly options?: OptionsBook;
 }
 
 /** A live agent: a name and optional hooks. */
@@ -219,6 +224,8 @@ export interface Policy {
   act?(view: RunView, actions: ProtocolActions): void;
   /** Metrics phase: look at the finished step. */
   afterStep?(view: RunView): void;
+  /** Options-margin phase, after the options liquidation pass: act on options accounts (Greeks limits, hedges). */
+  options?(view: RunView, ctl: OptionsControl): void;
 }
 
 export interface PolicyEnv {

@@ -4,6 +4,7 @@ import { EventLog } from './events.js';
 import { Intents } from './intents.js';
 import { Market } from './market.js';
 import { buildModels, type AmmPool, type Network, type OracleFeed, type OracleSourceView, type Thinning } from './models.js';
+import { OptionsVenue } from './options/venue.js';
 import { PerpVenue, type LiquidationOffers } from './perp.js';
 import { createPolicies, resolvePolicy } from './policy-stack.js';
 import { Streams, type Stream } from './rng.js';
@@ -25,6 +26,8 @@ export class World implements RunView {
   initialMargin: number;
   maintenanceMargin: number;
   readonly venue: PerpVenue;
+  /** The options venue (scenario `options:`; sim/options/), or undefined. */
+  readonly options: OptionsVenue | undefined;
   readonly series: Series;
   readonly events = new EventLog();
   readonly intents = new Intents();
@@ -78,6 +81,7 @@ export class World implements RunView {
     this.series = new Series(s.steps);
     const initialAccounts = s.agents.reduce((n, a: any) => n + (a.kind === 'leveraged-traders' ? (a.count ?? 0) : 0), 0);
     this.venue = new PerpVenue(s.venue, s.market.initialPrice, initialAccounts + 1024, s.agents.length);
+    this.options = s.options === undefined ? undefined : new OptionsVenue(s.options, { initialPrice: s.market.initialPrice, steps: s.steps, dt: this.dt, stepSeconds: s.stepSeconds, capacity: 1024 });
     this.initialMargin = s.venue.initialMargin;
     this.maintenanceMargin = s.venue.maintenanceMargin;
     let liquidators = 0;
@@ -97,9 +101,11 @@ export class World implements RunView {
     const book = {
       initialPrice: s.market.initialPrice,
       seed: (owner: number, collateral: number, size: number, entry: number) => this.venue.seed(owner, collateral, size, entry),
+      options: this.options,
     };
     this.agents.forEach((a, i) => a.init?.(book, this.agentStreams[i]));
     this.venue.finishSeeding();
+    this.options?.finishSeeding();
     const models = buildModels(s, { market: this.market, dt: this.dt, venueSpot: this.series.spot, baseDepth: this.venue.depth }, streams);
     this.pool = models.pool;
     this.network = models.network;

@@ -1,6 +1,7 @@
 // Phase 'agents': agents act in a seeded shuffle; the venue applies their intents in that order
-import { INTENT_CLOSE, INTENT_LIQUIDATE, INTENT_OPEN, INTENT_WITHDRAW } from '../intents.js';
+import { INTENT_CLOSE, INTENT_LIQUIDATE, INTENT_OPEN, INTENT_OPTION_TRADE, INTENT_WITHDRAW } from '../intents.js';
 import type { Phase, World } from '../world.js';
+import { applyOptionIntent } from './options.js';
 
 function offerLiquidation(w: World, agent: number, count: number, bounty: number, minReward: number): void {
   const o = w.offers;
@@ -70,6 +71,8 @@ export const agentsPhase: Phase = {
           const p = w.scenario.venue.marginPrice === 'mark' ? v.mark : w.oracle;
           v.withdraw(i, out.amount[j], p, w.initialMargin);
         }
+      } else if (kind === INTENT_OPTION_TRADE) {
+        applyOptionIntent(w, out, j); // sim/phases/options.ts
       }
     }
   },

@@ -8,6 +8,7 @@ import { agentsPhase } from './agents.js';
 import { marginPhase } from './margin.js';
 import { settlementPhase } from './settlement.js';
 import { metricsPhase } from './metrics.js';
+import { optionsMarginPhase, optionsPricePhase } from './options.js';
 
 /** Order matters and is part of the model. */
-export const PHASES: readonly Phase[] = [marketPhase, networkPhase, oraclePhase, defensesPhase, agentsPhase, marginPhase, settlementPhase, metricsPhase];
+export const PHASES: readonly Phase[] = [marketPhase, networkPhase, oraclePhase, optionsPricePhase, defensesPhase, agentsPhase, marginPhase, settlementPhase, optionsMarginPhase, metricsPhase];

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import type { PolicyKind } from '../types.js';
 import { volBreaker } from './vol-breaker.js';
+import { greeksLimits } from './greeks-limits.js';
+import { writerDeltaHedge } from './writer-delta-hedge.js';
 import { priceBand } from './price-band.js';
 import { moveLimit } from './move-limit.js';
 import { divergencePause } from './divergence-pause.js';
@@ -48,6 +50,9 @@ export const POLICY_KINDS: readonly PolicyKind<any>[] = [
   treasuryHedge,
   // predictive
   predictiveDeleverage,
+  // options venue (sim/options/)
+  greeksLimits,
+  writerDeltaHedge,
 ];
 
 export function policyKind(kind: string): PolicyKind<any> | undefined {
