@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The `bulwark` command line: run, validate, bench, policies.
+// The `bulwark` command line: run, validate, bench, policies, sweep, compare.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AGENT_KINDS } from './agents/registry.js';
+import { registerCompare } from './reports/cli-compare.js';
+import { registerSweep } from './reports/cli-sweep.js';
 import { comparisonTable, int, renderTable } from './reports/table.js';
 import { optionsTable } from './reports/options-table.js';
 import { BENCH_SIZES, benchInChild, benchOnce, type BenchFigures, type BenchOptions } from './sim/bench.js';
@@ -221,11 +223,18 @@ Examples:
   bulwark bench                                               cascade-bench at N = 1e3 .. 1e6, T = 1e4
   bulwark bench --accounts 1000 --sigma 0 --population pop.csv --records steps.arrow --json
   bulwark policies                                            defense policies and their defaults
+  bulwark sweep scenarios/sweeps/flash-crash-margin.yaml --workers 2 --out results/mm
+                                                              policies x parameter points x seeds on worker threads
+  bulwark sweep scenarios/sweeps/flash-crash-margin.yaml --out results/mm --resume
+                                                              finish a sweep interrupted with Ctrl-C
+  bulwark compare results/mm                                  risk statistics per policy and parameter point
+  bulwark compare results/branch --baseline results/main --fail-if 'p99(uncovered_bad_debt) > 1.05 * baseline' --format markdown
+                                                              diff against a baseline; exit 1 when a gate fails
   bulwark report results/flash-crash --out report.html        HTML report with charts of the runs in results/
   bulwark schema scenario --out docs/scenario.schema.json     JSON Schema for editors (yaml-language-server)
   bulwark run scenarios/flash-crash.yaml --format both          Arrow and Parquet results (pandas, polars, DuckDB)
 
-Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
+Exit codes: 0 ok, 1 internal fault, a run failed or a gate failed, 2 bad input, 130 sweep interrupted (resumable).`,
     );
 
   p.command('run')
@@ -270,6 +279,9 @@ Exit codes: 0 ok, 1 internal fault (or a run failed), 2 bad input.`,
     .action((flags: { json?: boolean }) => {
       process.exitCode = cmdPolicies(flags);
     });
+
+  registerSweep(p);
+  registerCompare(p);
 
   p.command('report')
     .description('write one self-contained HTML report (SVG charts and tables, nothing fetched when viewed) of results directories')

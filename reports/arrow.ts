@@ -164,7 +164,7 @@ function checkMeta(results: readonly RunResult[], meta: ResultsMeta): void {
 
 // ---- column builders: every one produces Data straight from typed arrays ----
 
-interface Column {
+export interface Column {
   name: string;
   data: Data;
   nullable: boolean;
@@ -173,13 +173,13 @@ interface Column {
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-function int32Value(v: number, what: string): number {
+export function int32Value(v: number, what: string): number {
   if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw new Error(`${what} = ${v} does not fit an Int32 column`);
   return v;
 }
 
 /** Seeds are user input (the scenario schema has no upper bound), so an out-of-range seed is an input error. */
-function seedValue(seed: number): number {
+export function seedValue(seed: number): number {
   if (!Number.isInteger(seed) || seed < INT32_MIN || seed > INT32_MAX) {
     throw new InputError({
       code: 'results.seed-range',
@@ -190,7 +190,7 @@ function seedValue(seed: number): number {
 }
 
 /** Validity bitmap (LSB first) with bit i set when valid(i). Returns null when every row is valid. */
-function bitmap(n: number, valid: (i: number) => boolean): { bits: Uint8Array; nulls: number } | null {
+export function bitmap(n: number, valid: (i: number) => boolean): { bits: Uint8Array; nulls: number } | null {
   const bits = new Uint8Array((n + 7) >> 3);
   let nulls = 0;
   for (let i = 0; i < n; i++) {
@@ -204,7 +204,7 @@ function nullProps(validity: { bits: Uint8Array; nulls: number } | null) {
   return validity === null ? { nullCount: 0 } : { nullCount: validity.nulls, nullBitmap: validity.bits };
 }
 
-function typedColumn(name: string, data: Float64Array | Int32Array | Uint8Array | BigInt64Array, validity: { bits: Uint8Array; nulls: number } | null = null): Column {
+export function typedColumn(name: string, data: Float64Array | Int32Array | Uint8Array | BigInt64Array, validity: { bits: Uint8Array; nulls: number } | null = null): Column {
   const np = nullProps(validity);
   let d: Data;
   if (data instanceof Float64Array) d = makeData({ type: new Float64(), length: data.length, data, ...np });
@@ -217,7 +217,7 @@ function typedColumn(name: string, data: Float64Array | Int32Array | Uint8Array 
 const encoder = new TextEncoder();
 
 /** Plain Utf8 column; null entries become nulls. `nullable` is the field's declared nullability. */
-function utf8Column(name: string, values: readonly (string | null)[], nullable: boolean): Column {
+export function utf8Column(name: string, values: readonly (string | null)[], nullable: boolean): Column {
   const n = values.length;
   const encoded = values.map((v) => (v === null ? null : encoder.encode(v)));
   const offsets = new Int32Array(n + 1);

@@ -11,7 +11,7 @@ export interface FileEntry {
 let sequence = 0;
 
 /** A fresh sibling name: `<file>.<pid>-<thread>-<n>.<tag>` (same directory, so the rename cannot cross devices). */
-function siblingName(file: string, tag: 'tmp' | 'bak'): string {
+export function siblingName(file: string, tag: 'tmp' | 'bak'): string {
   return `${file}.${process.pid}-${threadId}-${sequence++}.${tag}`;
 }
 

@@ -5,11 +5,12 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import { InputError } from '../sim/errors.js';
 import type { RunSummary } from '../sim/run.js';
 import { RESULT_FILES, SCHEMA_VERSION, TABLE_COLUMNS, type TableName } from './arrow.js';
+import { SWEEP_RUNS_TABLE, SWEEP_STEPS_COLUMNS, SWEEP_STEPS_TABLE, sweepRunsColumns, type SweepTableName } from './sweep-arrow.js';
 
 /** One Arrow file of bulwark's, checked: its table name, columns and metadata are what this version writes. */
 export interface LoadedTable {
   file: string;
-  name: TableName;
+  name: TableName | SweepTableName;
   table: Table;
   /** The schema metadata (`bulwark.*` keys) as a plain object. */
   metadata: Record<string, string>;
@@ -34,7 +35,7 @@ export interface LoadedResults {
   metadata: Record<string, string>;
 }
 
-const TABLE_NAMES: readonly TableName[] = ['runs', 'steps', 'events', 'records'];
+const TABLE_NAMES: readonly (TableName | SweepTableName)[] = ['runs', 'steps', 'events', 'records', SWEEP_RUNS_TABLE, SWEEP_STEPS_TABLE];
 /** Metadata keys the three files of a set must agree on. */
 const SHARED_KEYS = ['bulwark.version', 'bulwark.scenario', 'bulwark.scenario_hash', 'bulwark.seed', 'bulwark.schema_version'] as const;
 const MAGIC = 'ARROW1';
@@ -57,7 +58,7 @@ function hasMagic(bytes: Uint8Array): boolean {
 }
 
 /** Reads one bulwark Arrow file (IPC file format). `expected` names the table it must hold. */
-export function loadTable(file: string, expected?: TableName): LoadedTable {
+export function loadTable(file: string, expected?: TableName | SweepTableName): LoadedTable {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -74,13 +75,13 @@ export function loadTable(file: string, expected?: TableName): LoadedTable {
   const metadata = Object.fromEntries(table.schema.metadata);
   const name = metadata['bulwark.table'];
   if (name === undefined) throw invalid(file, 'an Arrow file, but not bulwark results (no bulwark.table in its metadata)');
-  if (!TABLE_NAMES.includes(name as TableName)) throw invalid(file, `unknown bulwark table '${name}'; expected one of: ${TABLE_NAMES.join(', ')}`);
+  if (!TABLE_NAMES.includes(name as TableName | SweepTableName)) throw invalid(file, `unknown bulwark table '${name}'; expected one of: ${TABLE_NAMES.join(', ')}`);
   const version = metadata['bulwark.schema_version'];
   if (version !== SCHEMA_VERSION) {
     throw invalid(file, `results schema version ${version ?? '(none)'} is not the one this bulwark reads (${SCHEMA_VERSION}); rerun the scenario`);
   }
   if (expected !== undefined && name !== expected) throw invalid(file, `holds the '${name}' table, expected '${expected}'`);
-  const want = TABLE_COLUMNS[name as TableName];
+  const want = expectedColumns(file, name as TableName | SweepTableName, metadata);
   const have = table.schema.fields.map((f) => f.name);
   if (have.length !== want.length || have.some((c, i) => c !== want[i])) {
     const missing = want.filter((c) => !have.includes(c));
@@ -90,7 +91,21 @@ export function loadTable(file: string, expected?: TableName): LoadedTable {
       .join('; ');
     throw invalid(file, `columns do not match the bulwark '${name}' table (${what || 'different order'})`);
   }
-  return { file, name: name as TableName, table, metadata };
+  return { file, name: name as TableName | SweepTableName, table, metadata };
+}
+
+/** The columns a table must have: fixed, except the swept-parameter columns of a sweep's runs table (its metadata). */
+function expectedColumns(file: string, name: TableName | SweepTableName, metadata: Record<string, string>): readonly string[] {
+  if (name === SWEEP_STEPS_TABLE) return SWEEP_STEPS_COLUMNS;
+  if (name !== SWEEP_RUNS_TABLE) return TABLE_COLUMNS[name];
+  let params: unknown;
+  try {
+    params = JSON.parse(metadata['bulwark.sweep.parameters'] ?? '');
+  } catch {
+    params = undefined;
+  }
+  if (!Array.isArray(params) || !params.every((p) => typeof p === 'string')) throw invalid(file, 'a sweep runs table without a valid bulwark.sweep.parameters list in its metadata');
+  return sweepRunsColumns(params);
 }
 
 /** Plain objects for the rows of a table: BigInt (Int64) values become numbers, dictionary values their strings. */

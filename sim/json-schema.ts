@@ -2,10 +2,12 @@
 import { z } from 'zod';
 import { InputError } from './errors.js';
 import { scenarioSchema } from './scenario.js';
+import { sweepSchema } from './sweep.js';
 
 /** The file kinds that have a JSON Schema, with their zod schema and a title. */
 export const SCHEMA_KINDS = {
   scenario: { schema: scenarioSchema, title: 'bulwark scenario', file: 'docs/scenario.schema.json' },
+  sweep: { schema: sweepSchema, title: 'bulwark sweep', file: 'docs/sweep.schema.json' },
 } as const;
 export type SchemaKind = keyof typeof SCHEMA_KINDS;
 

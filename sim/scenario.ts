@@ -250,13 +250,22 @@ function checkCompare(s: Scenario, file: string): void {
   });
 }
 
-/** Reads, parses and validates a scenario file (YAML or JSON). */
-export function loadScenario(file: string): LoadedScenario {
+/** A parsed YAML/JSON file: its plain value, and the `line:column` of a path in it (nearest existing node). */
+export interface YamlFile {
+  input: unknown;
+  locate: (p: readonly PropertyKey[]) => string | undefined;
+}
+
+/**
+ * Reads and parses a YAML or JSON file. `what` names the kind of file in messages and codes (`scenario`, `sweep`,
+ * `gates`): a missing file is `<what>.unreadable`, a syntax error `<what>.syntax` with its `line:column`.
+ */
+export function readYamlFile(file: string, what = 'scenario'): YamlFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError({ code: 'scenario.unreadable', file, message: `cannot read scenario file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` });
+    throw new InputError({ code: `${what}.unreadable`, file, message: `cannot read ${what} file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` });
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -264,7 +273,7 @@ export function loadScenario(file: string): LoadedScenario {
     const e = doc.errors[0];
     const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
     throw new InputError({
-      code: 'scenario.syntax',
+      code: `${what}.syntax`,
       file,
       ...(pos ? { location: `${pos.line}:${pos.col}` } : {}),
       message: `not valid YAML/JSON: ${e.message.split('\n')[0]}`,
@@ -281,6 +290,12 @@ export function loadScenario(file: string): LoadedScenario {
     }
     return undefined;
   };
+  return { input, locate };
+}
+
+/** Reads, parses and validates a scenario file (YAML or JSON). */
+export function loadScenario(file: string): LoadedScenario {
+  const { input, locate } = readYamlFile(file, 'scenario');
   const scenario = parseScenario(input, file, locate);
   return { scenario, file, baseDir: path.dirname(path.resolve(file)), hash: scenarioHash(scenario) };
 }

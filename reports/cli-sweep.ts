@@ -1,0 +1,242 @@
+// `bulwark sweep`: expands a sweep file, runs it on worker threads, streams the results to Arrow, resumes.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InputError } from '../sim/errors.js';
+import { createExecutor, defaultWorkers, type Executor } from '../sim/executor.js';
+import type { RunOutcome, RunTask, StepColumns } from '../sim/run-task.js';
+import { loadSweep, runAt, type SweepPlan } from '../sim/sweep.js';
+import { drive } from '../sim/sweep-driver.js';
+import { autoMode, formatDuration, Progress, type ProgressMode } from './progress.js';
+
+export interface SweepFlags {
+  workers?: number;
+  out?: string;
+  resume?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  stepsOut?: boolean;
+  runTimeout?: number;
+  runMemory?: number;
+  progress?: 'auto' | ProgressMode;
+  progressInterval?: number;
+}
+
+/** Exit code of an interrupted sweep (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} expects an integer from ${min} to ${max}, found '${v}'`);
+    return n;
+  };
+}
+
+function positive(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} expects a number > 0, found '${v}'`);
+    return n;
+  };
+}
+
+/** Adds the `sweep` command to the program (its action loads the heavy modules on demand). */
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('run a sweep file (parameter space x policies x seeds) on worker threads; results stream to Arrow')
+    .argument('<sweep-file>', 'sweep file (YAML or JSON)')
+    .option('-w, --workers <n>', 'worker threads (default: the number of cores; 0 = inline in one thread, for debugging)', integer('--workers', 0, 1024))
+    .option('-o, --out <dir>', 'directory for runs.arrow (and steps.arrow) (default: results/<sweep name>)')
+    .option('--resume', 'finish an interrupted sweep from its runs.partial.arrow (the result equals an uninterrupted sweep)')
+    .option('--steps-out', 'also write steps.arrow, the per-step series of every run (large)')
+    .option('--run-timeout <seconds>', 'time limit per run; a run over it is recorded as failed and the sweep goes on', positive('--run-timeout'))
+    .option('--run-memory <MB>', 'JS heap limit per worker; a run over it is recorded as failed and the sweep goes on', integer('--run-memory', 16))
+    .addOption(new Option('--progress <mode>', 'progress on stderr: a bar on a terminal, periodic lines otherwise').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
+    .option('--progress-interval <seconds>', 'seconds between progress lines (lines mode; default 5)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--progress-interval expects a number >= 0, found '${v}'`);
+      return n;
+    })
+    .option('--json', 'print the outcome and statistics as JSON')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (file: string, flags: SweepFlags) => {
+      process.exitCode = await cmdSweep(file, flags);
+    });
+}
+
+function taskFor(plan: SweepPlan, i: number, collectSteps: boolean, timeoutMs: number | null): RunTask {
+  const c = runAt(plan, i);
+  return { runIndex: i, scenario: plan.points[c.pointIndex].scenario, baseDir: plan.baseDir, policy: c.policy, seed: c.seed, collectSteps, timeoutMs };
+}
+
+function errorText(o: RunOutcome): string | null {
+  if (o.summary) return o.summary.error;
+  if (!o.error) return null;
+  return `${o.error.message}${o.error.step !== undefined ? ` (step ${o.error.step})` : ''}`;
+}
+
+export async function cmdSweep(file: string, flags: SweepFlags): Promise<number> {
+  const plan = loadSweep(file);
+  const { SweepWriter, readSweepRows, readSweepSteps, stepsRunsPerBatch, sweepFiles } = await import('./sweep-arrow.js');
+  const { loadTable } = await import('./load.js');
+  const { bulwarkVersion } = await import('./arrow.js');
+  const out = flags.out ?? path.join('results', plan.name);
+  const files = sweepFiles(out);
+  const log = (s: string) => {
+    if (!flags.quiet && !flags.json) process.stderr.write(`${s}\n`);
+  };
+  const meta = {
+    scenario: plan.base.name,
+    scenarioHash: plan.baseHash,
+    seed: plan.seed,
+    sweep: plan.name,
+    sweepHash: plan.hash,
+    parameters: plan.parameters,
+    policies: plan.policies,
+    points: plan.points.length,
+    seeds: plan.seeds.length,
+    runs: plan.runs,
+  };
+  const sameSweep = (f: string): { ok: boolean; why?: string } => {
+    const t = loadTable(f, 'sweep-runs');
+    if (t.metadata['bulwark.sweep_hash'] !== plan.hash) return { ok: false, why: 'it comes from another sweep (the sweep file, its scenario or bulwark changed)' };
+    if (t.metadata['bulwark.version'] !== bulwarkVersion()) return { ok: false, why: `it was written by bulwark ${t.metadata['bulwark.version']}, this is ${bulwarkVersion()}` };
+    return { ok: true };
+  };
+
+  // resume: the finished prefix of an interrupted sweep, or nothing to do when the sweep is complete
+  let start = 0;
+  let steps = flags.stepsOut === true;
+  if (flags.resume) {
+    if (existsSync(files.runsPartial)) {
+      const check = sameSweep(files.runsPartial);
+      if (!check.ok) {
+        throw new InputError({ code: 'sweep.resume', file: files.runsPartial, message: `cannot resume from this file: ${check.why}; delete it, or run without --resume to start over` });
+      }
+      const partialSteps = existsSync(files.stepsPartial);
+      if (flags.stepsOut && !partialSteps) {
+        throw new InputError({ code: 'sweep.resume', file: files.runsPartial, message: 'the interrupted sweep did not write steps; resume without --steps-out, or start over with it' });
+      }
+      steps = partialSteps;
+      start = loadTable(files.runsPartial, 'sweep-runs').table.numRows;
+      log(`resuming ${plan.name}: ${start} of ${plan.runs} runs done in ${files.runsPartial}`);
+    } else if (existsSync(files.runs) && sameSweep(files.runs).ok) {
+      log(`${plan.name}: already complete in ${files.runs}`);
+      return finishReport(plan, files.runs, flags);
+    } else {
+      log(`${plan.name}: nothing to resume in ${out}; running the whole sweep`);
+    }
+  }
+
+  const workers = flags.workers ?? defaultWorkers();
+  const timeoutMs = flags.runTimeout !== undefined ? flags.runTimeout * 1000 : null;
+  const maxSteps = Math.max(...plan.points.map((p) => p.scenario.steps));
+  mkdirSync(out, { recursive: true });
+  const writer = new SweepWriter({ dir: out, meta, points: plan.points.map((p) => p.values), steps: steps ? { runsPerBatch: stepsRunsPerBatch(maxSteps) } : null });
+  let executor: Executor | null = null;
+  const ac = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      process.stderr.write(`\n${sig} again: exiting without writing the partial results\n`);
+      writer.discard();
+      process.exit(EXIT_INTERRUPTED);
+    }
+    ac.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const mode: ProgressMode = flags.json || flags.quiet ? 'none' : !flags.progress || flags.progress === 'auto' ? autoMode(false, process.stderr.isTTY) : flags.progress;
+  const progress = new Progress({ mode, total: plan.runs, unit: 'runs', label: plan.name, ...(flags.progressInterval !== undefined ? { intervalMs: flags.progressInterval * 1000 } : {}) });
+  const t0 = performance.now();
+  let failedBefore = 0;
+  try {
+    // replay the finished prefix through the writer: the file comes out as if never interrupted
+    if (start > 0) {
+      const stepIter = steps ? readSweepSteps(files.stepsPartial) : null;
+      let pendingSteps: { runIndex: number; steps: StepColumns } | null = null;
+      let n = 0;
+      for await (const row of readSweepRows(files.runsPartial)) {
+        if (row.runIndex !== n) throw new InputError({ code: 'sweep.resume', file: files.runsPartial, message: `run ${row.runIndex} where run ${n} was expected: not a prefix of the sweep` });
+        let s: StepColumns | null = null;
+        if (stepIter) {
+          if (pendingSteps === null) {
+            const r = await stepIter.next();
+            pendingSteps = r.done ? null : r.value;
+          }
+          if (pendingSteps && pendingSteps.runIndex === row.runIndex) {
+            s = pendingSteps.steps;
+            pendingSteps = null;
+          }
+        }
+        if (row.error !== null) failedBefore++;
+        writer.add(row, s);
+        n++;
+      }
+      start = n;
+    }
+    log(`${plan.name}: ${plan.points.length} point${plan.points.length > 1 ? 's' : ''} x ${plan.seeds.length} seeds x ${plan.policies.length} policies = ${plan.runs} runs on ${workers === 0 ? 'the main thread (inline)' : `${workers} worker thread${workers > 1 ? 's' : ''}`}`);
+    executor = createExecutor({ workers, timeoutMs, memoryMb: flags.runMemory ?? null });
+    const points = plan.points;
+    const result = await drive({
+      executor,
+      start,
+      total: plan.runs,
+      task: (i) => taskFor(plan, i, steps, timeoutMs),
+      sink: (o) => {
+        const c = runAt(plan, o.runIndex);
+        writer.add(
+          { runIndex: o.runIndex, pointIndex: c.pointIndex, seedIndex: c.seedIndex, scenario: points[c.pointIndex].scenario.name, policy: c.policy, seed: c.seed, steps: points[c.pointIndex].scenario.steps, summary: o.summary, error: errorText(o) },
+          o.steps,
+        );
+      },
+      signal: ac.signal,
+      onProgress: (p) => progress.update(p.done, p.failed + failedBefore, start),
+    });
+    await executor.destroy();
+    const failed = result.failed + failedBefore;
+    if (result.interrupted) {
+      progress.clear();
+      const f = writer.interrupt();
+      const msg = `interrupted: ${result.written} of ${plan.runs} runs saved in ${f.runs}${f.steps ? ` and ${f.steps}` : ''}; run the same command with --resume to finish`;
+      if (flags.json) process.stdout.write(`${JSON.stringify({ sweep: plan.name, interrupted: true, runs: plan.runs, written: result.written, failed, files: f }, null, 2)}\n`);
+      else process.stderr.write(`${msg}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    progress.finish(start);
+    const f = writer.finish();
+    log(`${plan.name}: ${plan.runs} runs in ${formatDuration((performance.now() - t0) / 1000)}; results in ${f.runs}${f.steps ? ` and ${f.steps}` : ''}`);
+    return finishReport(plan, f.runs, flags);
+  } catch (e) {
+    progress.clear();
+    writer.discard();
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await executor?.destroy();
+  }
+}
+
+/** Prints the statistics of the finished sweep (the `compare` table, or JSON). Exit 1 when runs failed. */
+async function finishReport(plan: SweepPlan, runsFile: string, flags: SweepFlags): Promise<number> {
+  const { loadResultSet } = await import('./results-set.js');
+  const { buildComparison } = await import('./compare.js');
+  const { renderJson, renderText } = await import('./compare-format.js');
+  const rep = buildComparison([loadResultSet(runsFile)], null, []);
+  const failed = rep.groups.reduce((n, g) => n + g.group.failed, 0);
+  if (flags.json) {
+    const stats = JSON.parse(renderJson(rep)) as { groups: unknown; paired: unknown };
+    process.stdout.write(`${JSON.stringify({ sweep: plan.name, sweep_hash: plan.hash, interrupted: false, runs: plan.runs, failed, files: { runs: runsFile }, groups: stats.groups, paired: stats.paired }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${renderText(rep)}\n`);
+  }
+  if (failed > 0) {
+    process.stderr.write(`${failed} of ${plan.runs} runs failed; their errors are in the error column of ${runsFile}\n`);
+    return 1;
+  }
+  return 0;
+}

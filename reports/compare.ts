@@ -1,0 +1,273 @@
+// `bulwark compare`: statistics per group (policy and parameter point), changes against a baseline, paired
+// differences on common seeds with bootstrap intervals, and gate verdicts. Rendering is in compare-format.ts.
+import { deviation, max, min, sum } from 'd3-array';
+import { InputError } from '../sim/errors.js';
+import { checkGate, evaluate, nodeText, parseGate, type Gate, type GateCheck, type GateData, type GateNode, type StatCall } from './gates.js';
+import { METRIC_COLUMNS, pointLabel, type Group, type ResultSet } from './results-set.js';
+import { bootstrapMeanCI } from './stats/bootstrap-mean-ci.js';
+import { entropicValueAtRisk } from './stats/entropic-value-at-risk.js';
+import { expectedShortfall } from './stats/expected-shortfall.js';
+import { mean } from './stats/mean.js';
+import { median } from './stats/median.js';
+import { pairedDifferences } from './stats/paired-differences.js';
+import { quantile } from './stats/quantile.js';
+import { sharePositive } from './stats/share-positive.js';
+import { valueAtRisk } from './stats/value-at-risk.js';
+
+export type Format = 'usd' | 'pct' | 'count' | 'x';
+
+/** A statistic reported for every group, written in the gate syntax. */
+export interface Metric {
+  id: string;
+  expr: string;
+  label: string;
+  format: Format;
+  node: GateNode;
+}
+
+const METRIC_DEFS: [id: string, expr: string, label: string, format: Format][] = [
+  ['runs', 'runs', 'runs', 'count'],
+  ['failed', 'failed', 'failed', 'count'],
+  ['bad_debt_mean', 'mean(bad_debt)', 'mean bad debt', 'usd'],
+  ['bad_debt_median', 'median(bad_debt)', 'median bad debt', 'usd'],
+  ['bad_debt_p95', 'p95(bad_debt)', 'p95 bad debt', 'usd'],
+  ['bad_debt_p99', 'p99(bad_debt)', 'p99 bad debt', 'usd'],
+  ['uncovered_bad_debt_mean', 'mean(uncovered_bad_debt)', 'mean uncovered', 'usd'],
+  ['uncovered_bad_debt_median', 'median(uncovered_bad_debt)', 'median uncovered', 'usd'],
+  ['uncovered_bad_debt_p95', 'p95(uncovered_bad_debt)', 'p95 uncovered', 'usd'],
+  ['uncovered_bad_debt_p99', 'p99(uncovered_bad_debt)', 'p99 uncovered', 'usd'],
+  ['protocol_loss_mean', 'mean(protocol_loss)', 'mean loss', 'usd'],
+  ['protocol_loss_var95', 'var95(protocol_loss)', 'VaR95 loss', 'usd'],
+  ['protocol_loss_cvar95', 'cvar95(protocol_loss)', 'CVaR95 loss', 'usd'],
+  ['protocol_loss_cvar99', 'cvar99(protocol_loss)', 'CVaR99 loss', 'usd'],
+  ['protocol_loss_evar99', 'evar99(protocol_loss)', 'EVaR99 loss', 'usd'],
+  ['prob_insolvency', 'prob(uncovered_bad_debt)', 'P(insolvent)', 'pct'],
+  ['liquidations_at_risk', 'p95(liquidated_notional)', 'LaR95', 'usd'],
+  ['liquidation_slippage_mean', 'mean(liquidation_slippage)', 'mean slippage', 'usd'],
+  ['steps_halted_mean', 'mean(steps_halted)', 'mean halted', 'x'],
+  ['max_open_interest_mean', 'mean(max_open_interest)', 'mean max OI', 'usd'],
+  ['max_leverage', 'mean(max_leverage)', 'max lev.', 'x'],
+];
+
+/** Every statistic of a group, in report order. */
+export const METRICS: readonly Metric[] = METRIC_DEFS.map(([id, expr, label, format]) => ({ id, expr, label, format, node: parseGate(`${expr} > 0`, METRIC_COLUMNS).left }));
+/** The columns of the compact table. */
+export const TABLE_METRICS = ['runs', 'failed', 'bad_debt_mean', 'uncovered_bad_debt_p99', 'protocol_loss_var95', 'protocol_loss_cvar99', 'prob_insolvency', 'liquidations_at_risk', 'liquidation_slippage_mean', 'steps_halted_mean', 'max_open_interest_mean', 'max_leverage'];
+/** The metrics whose change against the baseline is listed (plus each gate's left-hand side). */
+export const CHANGE_METRICS = ['bad_debt_mean', 'uncovered_bad_debt_p99', 'protocol_loss_var95', 'protocol_loss_cvar99', 'prob_insolvency', 'liquidations_at_risk', 'steps_halted_mean', 'max_open_interest_mean'];
+/** Columns of the paired differences. */
+export const PAIRED_COLUMNS = ['protocol_loss', 'bad_debt'];
+
+/** One statistic of one group's successful runs. */
+export function statOf(g: Group, call: StatCall): number {
+  const v = g.columns[call.column];
+  if (!v || v.length === 0) return NaN;
+  switch (call.fn) {
+    case 'mean':
+      return mean(v);
+    case 'median':
+      return median(v);
+    case 'min':
+      return min(v) ?? NaN;
+    case 'max':
+      return max(v) ?? NaN;
+    case 'sum':
+      return sum(v);
+    case 'std':
+      return deviation(v) ?? NaN;
+    case 'prob':
+      return sharePositive(v);
+    case 'p':
+      return quantile(v, call.level!);
+    case 'var':
+      return valueAtRisk(v, call.level!);
+    case 'cvar':
+      return expectedShortfall(v, call.level!);
+    case 'evar':
+      return entropicValueAtRisk(v, call.level!);
+    default:
+      throw new Error(`unknown statistic ${call.fn}`);
+  }
+}
+
+/** A group as gates see it, with memoised statistics. */
+export function gateData(g: Group): GateData {
+  const cache = new Map<string, number>();
+  return {
+    runs: g.runs,
+    failed: g.failed,
+    stat(call) {
+      const k = `${call.fn}:${call.level ?? ''}:${call.column}`;
+      let v = cache.get(k);
+      if (v === undefined) {
+        v = statOf(g, call);
+        cache.set(k, v);
+      }
+      return v;
+    },
+  };
+}
+
+export interface GroupReport {
+  group: Group;
+  label: string;
+  /** METRICS values by id. */
+  values: Record<string, number>;
+}
+
+export interface Change {
+  label: string;
+  metric: string;
+  format: Format;
+  baseline: number;
+  current: number;
+  change: number;
+  /** change / |baseline| (0 when both are 0, +-Infinity when only the baseline is 0). */
+  relative: number;
+}
+
+export interface Paired {
+  /** What is compared: `policy - reference` at a point, or `current - baseline` for a group. */
+  label: string;
+  against: string;
+  column: string;
+  pairs: number;
+  mean: number;
+  low: number;
+  high: number;
+}
+
+export interface GateResult {
+  gate: Gate;
+  label: string;
+  policy: string;
+  check: GateCheck;
+}
+
+export interface CompareReport {
+  sets: ResultSet[];
+  baselineSets: ResultSet[] | null;
+  groups: GroupReport[];
+  baseline: GroupReport[] | null;
+  changes: Change[];
+  /** Paired differences between policies (vs the first policy of the set, same seeds). */
+  paired: Paired[];
+  /** Paired differences current - baseline on common seeds. */
+  pairedBaseline: Paired[];
+  gates: GateResult[];
+  /** Gate checks that failed (verdict fail or no-data). */
+  failures: number;
+}
+
+function labelFor(g: Group, multi: boolean): string {
+  const prefix = multi ? `${g.sweep || g.scenario}: ` : '';
+  const pt = pointLabel(g.point);
+  return `${prefix}${g.policy}${pt ? ` @ ${pt}` : ''}`;
+}
+
+function report(sets: readonly ResultSet[], multi: boolean): GroupReport[] {
+  return sets.flatMap((s) =>
+    s.groups.map((group) => {
+      const data = gateData(group);
+      const values: Record<string, number> = {};
+      for (const m of METRICS) values[m.id] = checkNode(m.node, data);
+      return { group, label: labelFor(group, multi), values };
+    }),
+  );
+}
+
+function checkNode(n: GateNode, data: GateData): number {
+  return evaluate(n, data, null, n);
+}
+
+function seedMap(g: Group, column: string): Map<number, number> {
+  const m = new Map<number, number>();
+  const v = g.columns[column];
+  g.seeds.forEach((s, i) => m.set(s, v[i]));
+  return m;
+}
+
+function paired(label: string, against: string, a: Group, b: Group, column: string): Paired {
+  const { differences } = pairedDifferences(seedMap(a, column), seedMap(b, column));
+  const [low, high] = bootstrapMeanCI(differences, { seed: `${a.key}|${b.key}|${column}` });
+  return { label, against, column, pairs: differences.length, mean: mean(differences), low, high };
+}
+
+function relative(change: number, base: number): number {
+  if (change === 0) return 0;
+  return base === 0 ? (change > 0 ? Infinity : -Infinity) : change / Math.abs(base);
+}
+
+/** Key of a point within a result set (groups of different policies at the same point share it). */
+function pointKey(g: Group): string {
+  return `${g.sweep}|${g.scenario}|${JSON.stringify(g.point)}`;
+}
+
+export function buildComparison(sets: ResultSet[], baselineSets: ResultSet[] | null, gates: readonly Gate[]): CompareReport {
+  const scopes = new Set([...sets, ...(baselineSets ?? [])].map((s) => `${s.sweep}|${s.scenario}`));
+  const multi = scopes.size > 1;
+  const groups = report(sets, multi);
+  const baseline = baselineSets ? report(baselineSets, multi) : null;
+  const baseByKey = new Map((baseline ?? []).map((b) => [b.group.key, b]));
+
+  // paired differences between policies at each point, against the set's first policy
+  const pairedList: Paired[] = [];
+  for (const s of sets) {
+    const ref = s.policies[0];
+    const byPoint = new Map<string, Group[]>();
+    for (const g of s.groups) {
+      const k = pointKey(g);
+      byPoint.set(k, [...(byPoint.get(k) ?? []), g]);
+    }
+    for (const gs of byPoint.values()) {
+      const r = gs.find((g) => g.policy === ref);
+      if (!r) continue;
+      for (const g of gs) {
+        if (g === r) continue;
+        for (const c of PAIRED_COLUMNS) pairedList.push(paired(labelFor(g, multi), ref, g, r, c));
+      }
+    }
+  }
+
+  // changes against the baseline
+  const changes: Change[] = [];
+  const pairedBaseline: Paired[] = [];
+  if (baseline) {
+    const extra = gates.map((g) => nodeText(g.left)).filter((t, i, a) => a.indexOf(t) === i && !METRICS.some((m) => m.expr === t));
+    for (const cur of groups) {
+      const base = baseByKey.get(cur.group.key);
+      if (!base) continue;
+      for (const id of CHANGE_METRICS) {
+        const m = METRICS.find((x) => x.id === id)!;
+        const c = cur.values[id] - base.values[id];
+        changes.push({ label: cur.label, metric: m.expr, format: m.format, baseline: base.values[id], current: cur.values[id], change: c, relative: relative(c, base.values[id]) });
+      }
+      for (const g of gates) {
+        const t = nodeText(g.left);
+        if (!extra.includes(t) || (g.policies && !g.policies.includes(cur.group.policy))) continue;
+        const a = checkNode(g.left, gateData(cur.group));
+        const b = checkNode(g.left, gateData(base.group));
+        changes.push({ label: cur.label, metric: t, format: 'usd', baseline: b, current: a, change: a - b, relative: relative(a - b, b) });
+      }
+      for (const c of PAIRED_COLUMNS) pairedBaseline.push(paired(cur.label, 'baseline', cur.group, base.group, c));
+    }
+  }
+
+  // gates
+  const results: GateResult[] = [];
+  const policies = new Set(groups.map((g) => g.group.policy));
+  for (const gate of gates) {
+    const unknown = (gate.policies ?? []).filter((p) => !policies.has(p));
+    if (unknown.length > 0) {
+      throw new InputError({ code: 'gate.invalid', message: `gate '${gate.name ?? gate.text}' names polic${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((p) => `'${p}'`).join(', ')} that the results do not have; they have: ${[...policies].join(', ')}` });
+    }
+    for (const cur of groups) {
+      if (gate.policies && !gate.policies.includes(cur.group.policy)) continue;
+      const base = baseByKey.get(cur.group.key);
+      const check = checkGate(gate, gateData(cur.group), base ? gateData(base.group) : null);
+      results.push({ gate, label: cur.label, policy: cur.group.policy, check });
+    }
+  }
+  const failures = results.filter((r) => r.check.verdict === 'fail' || r.check.verdict === 'no-data').length;
+  return { sets, baselineSets, groups, baseline, changes, paired: pairedList, pairedBaseline, gates: results, failures };
+}

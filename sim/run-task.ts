@@ -1,0 +1,66 @@
+// One run of a sweep as plain data in and plain data out: what the executor backends (inline, worker pool) run.
+import { toErrorData, type ErrorData } from './errors.js';
+import { createWorld, runWorld, summarize, type RunSummary } from './run.js';
+import type { Scenario } from './scenario.js';
+import { SERIES_COLUMNS, type SeriesColumn } from './series.js';
+
+/** A run to execute: structured-clonable, so it crosses a worker boundary as is. */
+export interface RunTask {
+  runIndex: number;
+  scenario: Scenario;
+  /** Directory of the scenario file (relative paths inside it, e.g. a population CSV). */
+  baseDir: string;
+  policy: string;
+  seed: number;
+  /** Return the per-step series (the `steps` table) as well as the summary. */
+  collectSteps: boolean;
+  /** Per-run time limit in milliseconds (checked between steps), or null. */
+  timeoutMs: number | null;
+}
+
+/** Per-step columns of the completed steps of a run (SERIES_COLUMNS order). */
+export type StepColumns = Record<SeriesColumn, Float64Array | Int32Array | Uint8Array>;
+
+/**
+ * What came of a run. Never thrown: a failure is `error` (plain data), with the summary of the steps done when the
+ * run got that far (`summary` is null when it never started or its worker died).
+ */
+export interface RunOutcome {
+  runIndex: number;
+  summary: RunSummary | null;
+  error: ErrorData | null;
+  steps: StepColumns | null;
+}
+
+/** How often (in steps) the time limit is looked at. */
+const CLOCK_EVERY = 16;
+
+/** Executes one task in this thread. Catches everything: the outcome carries any error as plain data. */
+export function executeRun(task: RunTask): RunOutcome {
+  const deadline = task.timeoutMs === null ? Infinity : performance.now() + task.timeoutMs;
+  let timedOut = false;
+  try {
+    const w = createWorld(task.scenario, { policy: task.policy, seed: task.seed, baseDir: task.baseDir });
+    const onStep =
+      deadline === Infinity
+        ? undefined
+        : (world: { step: number }) => {
+            if (world.step % CLOCK_EVERY === 0 && performance.now() > deadline) {
+              timedOut = true;
+              throw new Error(`run exceeded the time limit of ${task.timeoutMs! / 1000} s`);
+            }
+          };
+    const { error: runError } = runWorld(w, onStep);
+    const error = runError && timedOut ? { ...runError, code: 'run.timeout' } : runError;
+    const summary = summarize(w, error);
+    let steps: StepColumns | null = null;
+    if (task.collectSteps) {
+      const n = error?.step === undefined ? w.series.length : Math.min(error.step, w.series.length);
+      steps = {} as StepColumns;
+      for (const c of SERIES_COLUMNS) steps[c] = w.series.column(c).slice(0, n);
+    }
+    return { runIndex: task.runIndex, summary, error: error ?? null, steps };
+  } catch (e) {
+    return { runIndex: task.runIndex, summary: null, error: toErrorData(e), steps: null };
+  }
+}
