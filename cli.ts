@@ -9,6 +9,7 @@ import { registerCompare } from './reports/cli-compare.js';
 import { registerSweep } from './reports/cli-sweep.js';
 import { comparisonTable, int, renderTable } from './reports/table.js';
 import { optionsTable } from './reports/options-table.js';
+import { lendingTable } from './reports/lending-table.js';
 import { BENCH_SIZES, benchInChild, benchOnce, type BenchFigures, type BenchOptions } from './sim/bench.js';
 import { EXIT_INPUT, EXIT_INTERNAL, InputError, formatError, toErrorData } from './sim/errors.js';
 import { POLICY_KINDS } from './sim/policies/registry.js';
@@ -80,6 +81,7 @@ async function cmdRun(file: string, flags: RunFlags): Promise<number> {
     process.stdout.write(`${s.name} (seed ${seed}, ${int(s.steps)} steps of ${s.stepSeconds}s)\n\n`);
     process.stdout.write(`${comparisonTable(results.map((r) => r.summary))}\n\n`);
     if (s.options !== undefined) process.stdout.write(`options venue\n\n${optionsTable(results.map((r) => r.summary))}\n\n`);
+    if (s.lending !== undefined) process.stdout.write(`lending pool\n\n${lendingTable(results.map((r) => r.summary))}\n\n`);
     for (const r of results) {
       for (const e of r.interventions.slice(0, 5)) process.stdout.write(`  ${r.summary.policy}: step ${e.step} ${e.policy} ${e.action}: ${e.reason}\n`);
       if (r.interventions.length > 5) process.stdout.write(`  ${r.summary.policy}: ... ${r.interventions.length - 5} more interventions in events.arrow\n`);

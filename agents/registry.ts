@@ -3,11 +3,13 @@ import { z } from 'zod';
 import type { AgentKind } from '../sim/types.js';
 import { leveragedTraders } from './leveraged-traders.js';
 import { liquidator } from './liquidator.js';
+import { borrowers } from './borrowers.js';
+import { lendingLiquidator } from './lending-liquidator.js';
 import { optionBuyers } from './option-buyers.js';
 import { optionWriters } from './option-writers.js';
 import { volWhale } from './vol-whale.js';
 
-export const AGENT_KINDS: readonly AgentKind<any>[] = [leveragedTraders, liquidator, optionWriters, optionBuyers, volWhale];
+export const AGENT_KINDS: readonly AgentKind<any>[] = [leveragedTraders, liquidator, borrowers, lendingLiquidator, optionWriters, optionBuyers, volWhale];
 
 export function agentKind(kind: string): AgentKind<any> | undefined {
   return AGENT_KINDS.find((k) => k.kind === kind);

@@ -4,6 +4,11 @@ export const INTENT_OPEN = 1;
 export const INTENT_CLOSE = 2;
 export const INTENT_LIQUIDATE = 3;
 export const INTENT_WITHDRAW = 4;
+/** Lending pool (sim/lending/): kinds 20-29. */
+export const INTENT_SUPPLY = 20;
+export const INTENT_BORROW = 21;
+export const INTENT_REPAY = 22;
+export const INTENT_LIQUIDATE_LOANS = 23;
 /** Options venue (sim/options/): kinds 30-39. */
 export const INTENT_OPTION_TRADE = 30;
 
@@ -88,6 +93,35 @@ export class Intents {
     this.amount[i] = collateral;
     this.extra[i] = limit;
     this.side[i] = covered ? 1 : 0;
+  }
+
+  /** Lending: deposit `units` of the asset as collateral into an owned position (`account` -1: a new position). */
+  supply(agent: number, account: number, units: number): void {
+    const i = this.push(INTENT_SUPPLY, agent);
+    this.account[i] = account;
+    this.amount[i] = units;
+  }
+
+  /** Lending: borrow `usd` against an owned position (`account` -1: the one this agent's last SUPPLY opened this step). */
+  borrow(agent: number, account: number, usd: number): void {
+    const i = this.push(INTENT_BORROW, agent);
+    this.account[i] = account;
+    this.amount[i] = usd;
+  }
+
+  /** Lending: repay up to `usd` of an owned position's debt. */
+  repay(agent: number, account: number, usd: number): void {
+    const i = this.push(INTENT_REPAY, agent);
+    this.account[i] = account;
+    this.amount[i] = usd;
+  }
+
+  /** Lending: offer to liquidate up to `maxCount` positions this step with `capital` USD, each for at least `minProfit` USD. */
+  liquidateLoans(agent: number, maxCount: number, capital: number, minProfit: number): void {
+    const i = this.push(INTENT_LIQUIDATE_LOANS, agent);
+    this.ratio[i] = maxCount;
+    this.amount[i] = capital;
+    this.extra[i] = minProfit;
   }
 
   private push(kind: number, agent: number): number {

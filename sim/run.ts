@@ -3,6 +3,7 @@ import { toErrorData, type ErrorData } from './errors.js';
 import type { EventLog, Intervention } from './events.js';
 import { PHASES } from './phases/index.js';
 import { optionsSummary } from './options/summary.js';
+import { lendingSummary } from './lending/engine.js';
 import { defenseName } from './policy-stack.js';
 import type { Scenario } from './scenario.js';
 import type { Series } from './series.js';
@@ -54,6 +55,20 @@ export interface RunSummary {
   deleverages: number;
   hedge_pnl: number;
   unrealized_bad_debt: number;
+  /** Lending pool (sim/lending/engine.ts lendingSummary; zeros and NaN without `lending:`). */
+  lending_liquidations: number;
+  lending_liquidated_debt: number;
+  lending_collateral_seized: number;
+  lending_protocol_fees: number;
+  lending_bad_debt: number;
+  lending_reserves: number;
+  lending_reserves_min: number;
+  lending_liquidator_pnl: number;
+  lending_sold_notional: number;
+  lending_interest: number;
+  lending_min_hf: number;
+  lending_unprofitable: number;
+  lending_blocked_borrows: number;
   /** Options venue (sim/options/summary.ts optionsSummary; zeros without `options:`). */
   options_trades: number;
   options_blocked_trades: number;
@@ -118,7 +133,7 @@ export function summarize(w: World, error?: ErrorData): RunSummary {
     scenario: s.name,
     policy: w.policyName,
     seed: w.seed,
-    parameters: JSON.stringify({ defenses: w.defenses.map((d) => ({ ...d, name: defenseName(d) })), venue: s.venue }),
+    parameters: JSON.stringify({ defenses: w.defenses.map((d) => ({ ...d, name: defenseName(d) })), venue: s.venue, ...(s.lending !== undefined ? { lending: s.lending } : {}) }),
     steps: s.steps,
     initial_accounts: v.accounts.count - l.opens - v.vaultAccounts,
     final_price: v.mark,
@@ -155,6 +170,7 @@ export function summarize(w: World, error?: ErrorData): RunSummary {
     deleverages: l.deleverages,
     hedge_pnl: v.hedgePnl(w.spot),
     unrealized_bad_debt: openNegativeEquity(w),
+    ...lendingSummary(w.lending),
     ...optionsSummary(w.options),
     error: error ? `${error.message}${error.step !== undefined ? ` (step ${error.step})` : ''}` : null,
   };

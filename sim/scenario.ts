@@ -6,6 +6,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import { agentSchema } from '../agents/registry.js';
 import { InputError, type ErrorData } from './errors.js';
+import { LENDING_AGENT_KINDS, LendingSchema } from './lending/config.js';
 import { MarketSchema } from './market.js';
 import { AmmSchema, checkModels, NetworkSchema } from './models.js';
 import { checkOptions, OptionsSchema } from './options/config.js';
@@ -32,6 +33,8 @@ export function scenarioSchema() {
       venue: VenueSchema.default(VenueSchema.parse({})),
       /** An options venue on the venue asset: European series, Greeks, standard or portfolio margin (sim/options/); none by default. */
       options: OptionsSchema.optional(),
+      /** An Aave v3-style (or Compound v3 `absorb`) lending pool on the venue asset (docs/lending.md); none by default. */
+      lending: LendingSchema.optional(),
       agents: z.array(agentSchema()).min(1),
       /** The defense stack, in order. Entries are named by `name` or else by `kind`. */
       defenses: z.array(defenseSchema()).default([]),
@@ -247,6 +250,9 @@ function checkCompare(s: Scenario, file: string): void {
       throw new InputError({ code: 'scenario.invalid', file, path: `agents[${i}]`, message: `duplicate agent name '${n}'; give one of them a distinct 'name'` });
     }
     agentNames.add(n);
+    if (s.lending === undefined && LENDING_AGENT_KINDS.includes(a.kind)) {
+      throw new InputError({ code: 'scenario.invalid', file, path: `agents[${i}]`, message: `agent kind '${a.kind}' acts on a lending pool; add a 'lending:' section` });
+    }
   });
 }
 

@@ -1,4 +1,5 @@
 // Per-step series of a run, one typed column per metric, preallocated for the whole run.
+import { LENDING_SERIES_COLUMNS, LendingSeries } from './lending/series.js';
 import { OPTIONS_SERIES_COLUMNS, OptionsSeries } from './options/series.js';
 
 /** Names of the per-step columns, in the order they appear in the `steps` results table. */
@@ -18,6 +19,7 @@ export const SERIES_COLUMNS = [
   'open_accounts',
   'blocked_opens',
   'halted',
+  ...LENDING_SERIES_COLUMNS,
   ...OPTIONS_SERIES_COLUMNS,
 ] as const;
 export type SeriesColumn = (typeof SERIES_COLUMNS)[number];
@@ -42,6 +44,8 @@ export class Series {
   blockedOpens: Int32Array;
   /** 0 trading, 1 new risk halted, 2 all trading halted */
   halted: Uint8Array;
+  /** The lending pool's columns (sim/lending/series.ts). */
+  readonly lending: LendingSeries;
   /** The options venue's columns (sim/options/series.ts). */
   readonly options: OptionsSeries;
 
@@ -62,6 +66,7 @@ export class Series {
     this.openAccounts = new Int32Array(steps);
     this.blockedOpens = new Int32Array(steps);
     this.halted = new Uint8Array(steps);
+    this.lending = new LendingSeries(steps);
     this.options = new OptionsSeries(steps);
   }
 
@@ -90,6 +95,7 @@ export class Series {
       case 'options_liquidations':
       case 'options_bad_debt':
         return this.options.column(name);
+      default: return this.lending.column(name);
     }
   }
 }

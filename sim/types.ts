@@ -5,6 +5,7 @@ import type { AmmView } from './amm.js';
 import type { Intents } from './intents.js';
 import type { OracleSourceView } from './oracles/source.js';
 import type { Ledger } from './ledger.js';
+import type { LendingPlan, LendingView } from './lending/pool.js';
 import type { Stream } from './rng.js';
 import type { OptionsBook, OptionsControl, OptionsView } from './options/view.js';
 
@@ -70,6 +71,8 @@ export interface RunView {
   readonly blockedOpens: number;
   /** The venue's ledger: every flow and count so far (read only), e.g. partial liquidations, ADL, takeovers. */
   readonly ledger: Readonly<Ledger>;
+  /** The lending pool, read-only (null without `lending:`; sim/lending/, docs/lending.md). */
+  readonly lending: LendingView | null;
   /** The options venue, read-only (absent without `options:`; sim/options/). */
   readonly options?: OptionsView;
 }
@@ -224,6 +227,8 @@ export interface Policy {
   act?(view: RunView, actions: ProtocolActions): void;
   /** Metrics phase: look at the finished step. */
   afterStep?(view: RunView): void;
+  /** Defenses phase, after the gates: shape the lending pool's step (liquidation threshold and cap, borrows, close factor). */
+  lending?(view: RunView, plan: LendingPlan): void;
   /** Options-margin phase, after the options liquidation pass: act on options accounts (Greeks limits, hedges). */
   options?(view: RunView, ctl: OptionsControl): void;
 }

@@ -2,6 +2,8 @@
 import { agentKind } from '../agents/registry.js';
 import { EventLog } from './events.js';
 import { Intents } from './intents.js';
+import { createLending } from './lending/engine.js';
+import type { LendingPool } from './lending/pool.js';
 import { Market } from './market.js';
 import { buildModels, type AmmPool, type Network, type OracleFeed, type OracleSourceView, type Thinning } from './models.js';
 import { OptionsVenue } from './options/venue.js';
@@ -42,6 +44,8 @@ export class World implements RunView {
   readonly network: Network | null;
   /** Venue liquidity thinning with volatility (venue.liquidity.thinning), or null. */
   readonly thinning: Thinning | null;
+  /** The lending pool (scenario `lending:`), or null. */
+  readonly lending: LendingPool | null;
   readonly agents: Agent[] = [];
   readonly agentStreams: Stream[] = [];
   readonly policies: Policy[];
@@ -111,6 +115,7 @@ export class World implements RunView {
     this.network = models.network;
     this.feed = models.feed;
     this.thinning = models.thinning;
+    this.lending = createLending(s);
     this.events.reserve(this.venue.accounts.count + 1024);
   }
 

@@ -1,5 +1,6 @@
 // Phase 'agents': agents act in a seeded shuffle; the venue applies their intents in that order
 import { INTENT_CLOSE, INTENT_LIQUIDATE, INTENT_OPEN, INTENT_OPTION_TRADE, INTENT_WITHDRAW } from '../intents.js';
+import { applyLendingIntent, isLendingIntent } from '../lending/engine.js';
 import type { Phase, World } from '../world.js';
 import { applyOptionIntent } from './options.js';
 
@@ -73,6 +74,8 @@ export const agentsPhase: Phase = {
         }
       } else if (kind === INTENT_OPTION_TRADE) {
         applyOptionIntent(w, out, j); // sim/phases/options.ts
+      } else if (isLendingIntent(kind)) {
+        applyLendingIntent(w, out, j); // SUPPLY, BORROW, REPAY, LIQUIDATE_LOANS (sim/lending/engine.ts)
       }
     }
   },

@@ -1,5 +1,6 @@
 // Phase 'defenses': pre-trade defenses: halts (any halt halts), margin fractions and tiers, limits on new risk
 import type { Gate, MarginFractions, MarginTier, OpenRules } from '../types.js';
+import { planLending } from '../lending/engine.js';
 import type { Phase, World } from '../world.js';
 
 const gate = {
@@ -60,5 +61,6 @@ export const defensesPhase: Phase = {
       w.venue.setTiers(tiers, mm, im);
     }
     if (w.halted > 0) w.stepsHalted++;
+    planLending(w); // the lending pool's plan: policies' lending hooks, halts block borrows (sim/lending/engine.ts)
   },
 };

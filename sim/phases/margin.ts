@@ -1,5 +1,6 @@
 // Phase 'margin': margin and liquidation: the policies shape the pass, then one pass in account order
 import type { LiquidationPlan } from '../types.js';
+import { lendingPass } from '../lending/engine.js';
 import type { Phase, World } from '../world.js';
 
 const plan: LiquidationPlan = {
@@ -84,5 +85,6 @@ export const marginPhase: Phase = {
     w.series.liquidatedNotional[w.step] = l.liquidatedNotional - notional0;
     w.series.pendingLiquidations[w.step] = pending;
     w.pendingLiquidations = pending;
+    lendingPass(w); // the lending pool's pass, after the perp's (sim/lending/engine.ts)
   },
 };

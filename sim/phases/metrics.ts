@@ -1,4 +1,5 @@
 // Phase 'metrics': metrics: record the step, then let policies look at it
+import { recordLending } from '../lending/engine.js';
 import type { Phase, World } from '../world.js';
 
 /** Metrics: record the step, then let policies look at it. */
@@ -23,6 +24,7 @@ export const metricsPhase: Phase = {
     s.halted[t] = w.halted;
     if (oi > w.maxOpenInterest) w.maxOpenInterest = oi;
     if (v.mark < w.minMark) w.minMark = v.mark;
+    recordLending(w); // the lending columns (sim/lending/engine.ts)
     for (const pol of w.policies) pol.afterStep?.(w);
   },
 };

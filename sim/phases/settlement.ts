@@ -1,5 +1,6 @@
 // Phase 'settlement': funding (premium sampling, payments each interval), then the policies' actions on the book
 import type { ProtocolActions } from '../types.js';
+import { accrueLending } from '../lending/engine.js';
 import type { Phase, World } from '../world.js';
 
 /** Protocol actions handed to policies' `act` hooks; executed by the venue at once. */
@@ -27,6 +28,7 @@ export const settlementPhase: Phase = {
   name: 'settlement',
   run(w) {
     fund(w);
+    accrueLending(w); // lending interest: one step of the borrow index (sim/lending/engine.ts)
     if (w.actors > 0) {
       actions.w = w;
       for (const pol of w.policies) pol.act?.(w, actions as ProtocolActions);

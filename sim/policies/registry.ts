@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { PolicyKind } from '../types.js';
 import { volBreaker } from './vol-breaker.js';
+import { lendingCloseFactor, lendingSentinel } from '../lending/policies.js';
 import { greeksLimits } from './greeks-limits.js';
 import { writerDeltaHedge } from './writer-delta-hedge.js';
 import { priceBand } from './price-band.js';
@@ -53,6 +54,9 @@ export const POLICY_KINDS: readonly PolicyKind<any>[] = [
   // options venue (sim/options/)
   greeksLimits,
   writerDeltaHedge,
+  // lending pool (sim/lending/policies.ts)
+  lendingSentinel,
+  lendingCloseFactor,
 ];
 
 export function policyKind(kind: string): PolicyKind<any> | undefined {
