@@ -130,6 +130,9 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
     }
   }
 
+  if (!flags.resume && existsSync(files.runsPartial)) {
+    log(`note: ${files.runsPartial} (an interrupted sweep) will be replaced; to continue it instead, rerun with --resume`);
+  }
   const workers = flags.workers ?? defaultWorkers();
   const timeoutMs = flags.runTimeout !== undefined ? flags.runTimeout * 1000 : null;
   const maxSteps = Math.max(...plan.points.map((p) => p.scenario.steps));
