@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { AGENT_KINDS } from './agents/registry.js';
 import { registerCompare } from './reports/cli-compare.js';
 import { registerSweep } from './reports/cli-sweep.js';
+import { registerRecommend } from './reports/cli-recommend.js';
 import { comparisonTable, int, renderTable } from './reports/table.js';
 import { optionsTable } from './reports/options-table.js';
 import { lendingTable } from './reports/lending-table.js';
@@ -234,6 +235,9 @@ Examples:
                                                               diff against a baseline; exit 1 when a gate fails
   bulwark report results/flash-crash --out report.html        HTML report with charts of the runs in results/
   bulwark schema scenario --out docs/scenario.schema.json     JSON Schema for editors (yaml-language-server)
+  bulwark run scenarios/flash-crash.yaml --format both         Arrow and Parquet results (pandas, polars, DuckDB)
+  bulwark recommend results/mm --sweep mm.yaml --budget 0.5x-insurance-fund --max-step 0.01
+                                                              proposal for a governance forum: current -> recommended
   bulwark run scenarios/flash-crash.yaml --format both          Arrow and Parquet results (pandas, polars, DuckDB)
 
 Exit codes: 0 ok, 1 internal fault, a run failed or a gate failed, 2 bad input, 130 sweep interrupted (resumable).`,
@@ -298,13 +302,15 @@ Exit codes: 0 ok, 1 internal fault, a run failed or a gate failed, 2 bad input, 
     });
 
   p.command('schema')
-    .description('print the JSON Schema of scenario files (for editor completion and checks), generated from the validator')
-    .argument('[kind]', 'scenario', 'scenario')
+    .description('print the JSON Schema of scenario or sweep files (for editor completion and checks), generated from the validator')
+    .argument('[kind]', 'scenario or sweep', 'scenario')
     .option('-o, --out <file>', 'write it to a file instead of stdout')
     .action(async (kind: string, flags: { out?: string }) => {
       const { cmdSchema } = await import('./reports/cli-schema.js');
       process.exitCode = cmdSchema(kind, flags);
     });
+
+  registerRecommend(p);
 
   return p;
 }

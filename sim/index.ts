@@ -10,6 +10,18 @@ export { resolvePolicy, defenseName } from './policy-stack.js';
 export { POLICY_KINDS } from './policies/registry.js';
 export { AGENT_KINDS } from '../agents/registry.js';
 export { SERIES_COLUMNS, type SeriesColumn } from './series.js';
+// options venue (docs/options.md)
+export { bsmPrice, bsmGreeks, black76Price, black76Greeks, normCdf, normPdf, erf, erfc, greeks, type Greeks } from './options/black-scholes.js';
+export { OptionsVenue, OptionAccounts, OptionsLedger } from './options/venue.js';
+export type { OptionsView, OptionsBook, OptionsControl, OptionAccountsView } from './options/view.js';
+// sweeps
+export { loadSweep, sweepSchema, runSeeds, runAt, type SweepPlan, type SweepPoint } from './sweep.js';
+export { runSweep, type RunSweepOptions, type SweepRunResult } from './run-sweep.js';
+export { loadResultSet, loadResultSets, pointLabel, type ResultSet, type Group } from '../reports/results-set.js';
+export { buildComparison } from '../reports/compare.js';
+export { recommend, parseBudget, type Recommendation, type RecommendOptions } from '../reports/recommend.js';
+export { recommendationMarkdown } from '../reports/recommend-format.js';
+export * as stats from '../reports/stats/index.js';
 // errors
 export { InputError, formatError, toErrorData, EXIT_INPUT, EXIT_INTERNAL, type ErrorData } from './errors.js';
 // results

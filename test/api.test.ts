@@ -18,7 +18,7 @@ describe("import ... from 'bulwark'", () => {
     expect(pkg.exports['.'].types).toBe('./dist/sim/index.d.ts');
     expect(pkg.main).toBe('dist/sim/index.js');
     const api = await import(pathToFileURL(path.join(root, pkg.exports['.'].default)).href);
-    for (const name of ['runScenario', 'loadScenario', 'parseScenario', 'loadResults', 'writeResults', 'writeResultsAs', 'buildReport', 'jsonSchema', 'POLICY_KINDS']) {
+    for (const name of ['runScenario', 'loadScenario', 'parseScenario', 'loadResults', 'writeResults', 'writeResultsAs', 'buildReport', 'jsonSchema', 'POLICY_KINDS', 'runSweep', 'loadSweep', 'loadResultSet', 'buildComparison', 'recommend', 'stats']) {
       expect(api[name], name).toBeDefined();
     }
   }, 30_000);
@@ -45,4 +45,24 @@ describe("import ... from 'bulwark'", () => {
     const r = spawnSync(process.execPath, [tsc, ...args], { cwd: root, encoding: 'utf8' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
   }, 60_000);
+
+  it('runSweep writes the same runs.arrow as bulwark sweep', async () => {
+    const sweep = 'test/fixtures/recommend/margin.yaml';
+    const viaCli = path.join(tmp, 'cli-sweep');
+    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'sweep', sweep, '--out', viaCli, '--workers', '2', '--quiet'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const api = await import(pathToFileURL(path.join(root, 'dist', 'sim', 'index.js')).href);
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const res = await api.runSweep(sweep, { out: path.join(tmp, 'api-sweep') });
+      expect(res.runs).toBe(36);
+      expect(res.failed).toBe(0);
+      expect(readFileSync(res.files.runs).equals(readFileSync(path.join(viaCli, 'runs.arrow')))).toBe(true);
+      const set = api.loadResultSet(res.files.runs);
+      expect(set.parameters).toEqual(['venue.maintenanceMargin']);
+    } finally {
+      process.chdir(cwd);
+    }
+  }, 120_000);
 });

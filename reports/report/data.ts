@@ -99,7 +99,7 @@ export function loadRunGroups(dirs: readonly string[]): ScenarioGroup[] {
       groups.set(hash, g);
       seen.set(hash, new Set());
     }
-    g.sources.push(dir);
+    g.sources.push(r.dir);
     const stepRanges = segments(r.steps);
     const eventRanges = segments(r.events);
     for (const summary of r.runs) {

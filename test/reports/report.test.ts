@@ -7,26 +7,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketSums, levelIntervals, minMaxIndices } from '../../reports/report/downsample.js';
+import { CHROMIUM, chromium, haveChromium, inCI, probeCharts } from './chromium.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'dist', 'cli.js');
 const artefacts = path.join(root, 'test-output');
-const CHROMIUM = process.env.BULWARK_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const inCI = Boolean(process.env.CI);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bulwark-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function bulwark(...args: string[]) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function chromium(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const profile = mkdtempSync(path.join(tmp, 'chromium-profile-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
-  const r = spawnSync(CHROMIUM, [...flags, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
 const report = path.join(tmp, 'report.html');
@@ -56,7 +47,7 @@ describe('bulwark report (the file)', () => {
     const kinds = charts(html).map((c) => c.id.replace(/^g0-flash-crash-/, ''));
     expect(kinds).toEqual(['fund-and-debt', 'bad-debt-distribution', 'liquidation-slippage', 'price-paths-none', 'price-paths-vol-breaker', 'price-paths-pause']);
     for (const c of charts(html)) expect((c.svg.match(/<path/g) ?? []).length, c.id).toBeGreaterThan(5);
-  });
+  }, 60_000);
 
   it('is self-contained: no scripts, no external resources, small', () => {
     expect(html).not.toMatch(/<script/i);
@@ -64,14 +55,14 @@ describe('bulwark report (the file)', () => {
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/url\(\s*["']?(https?:)?\/\//i);
     expect(statSync(report).size).toBeLessThan(1_500_000);
-  });
+  }, 60_000);
 
   it('puts the statistics beside the charts and the units on the axes', () => {
     expect(html).toContain('Per policy, mean over 2 seeds (USD)');
     expect(html).toMatch(/<aside><table><caption>&#39;none&#39;, seed 42|<aside><table><caption>'none', seed 42/);
     expect(html).toContain('Bad debt per run across seeds (USD)');
     for (const label of ['price (USD)', 'insurance fund (USD)', 'uncovered bad debt (USD)', 'slippage (bps of notional)', 'bad debt per run (USD)']) expect(html).toContain(label);
-  });
+  }, 60_000);
 
   it('is the same file when built again from the same results', () => {
     const again = path.join(tmp, 'again.html');
@@ -84,7 +75,7 @@ describe('bulwark report (the file)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot read results');
     expect(existsSync(path.join(tmp, 'x.html'))).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('bulwark report in headless Chromium', () => {
@@ -95,26 +86,8 @@ describe('bulwark report in headless Chromium', () => {
   });
 
   it.skipIf(!haveChromium)(`draws every chart with marks (skipped when there is no Chromium at ${CHROMIUM})`, () => {
-    // the page as the browser laid it out: count the marks of each chart's <svg> that have a non-empty box
-    const probe = `<script>
-      const out = [...document.querySelectorAll('figure.chart')].map((f) => {
-        const svg = f.querySelector('svg');
-        const marks = svg ? [...svg.querySelectorAll('path, rect, line')].filter((e) => { const b = e.getBBox(); return b.width > 0 || b.height > 0; }).length : 0;
-        const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 };
-        return { id: f.dataset.chart, marks, width: Math.round(box.width), height: Math.round(box.height) };
-      });
-      const pre = document.createElement('pre');
-      pre.id = 'bulwark-check';
-      pre.textContent = JSON.stringify({ charts: out, scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth });
-      document.body.appendChild(pre);
-    </script>`;
-    const checkPage = path.join(tmp, 'report-check.html');
-    writeFileSync(checkPage, html.replace('</body>', `${probe}</body>`));
-    const r = chromium(['--window-size=1280,2400', '--dump-dom', `file://${checkPage}`]);
-    expect(r.code, r.stderr).toBe(0);
-    const m = /<pre id="bulwark-check">([^<]*)<\/pre>/.exec(r.stdout);
-    expect(m, 'the probe did not run').not.toBeNull();
-    const check = JSON.parse(m![1].replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as { charts: { id: string; marks: number; width: number; height: number }[]; scrollWidth: number; clientWidth: number };
+    // the page as the browser laid it out: the marks of each chart's <svg> that have a non-empty box
+    const check = probeCharts(html, tmp);
     expect(check.charts.map((c) => c.id)).toEqual(charts(html).map((c) => c.id));
     for (const c of check.charts) {
       expect(c.marks, `${c.id} drew no marks`).toBeGreaterThan(10);

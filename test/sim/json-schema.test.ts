@@ -73,6 +73,6 @@ describe('JSON Schema', () => {
     expect(JSON.parse(ok.stdout)).toEqual(jsonSchema('scenario'));
     const bad = spawnSync(process.execPath, [cli, 'schema', 'scenaro'], { cwd: root, encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain("unknown schema 'scenaro'; expected one of: scenario");
+    expect(bad.stderr).toContain("unknown schema 'scenaro'; expected one of: scenario, sweep");
   });
 });
