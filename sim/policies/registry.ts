@@ -12,6 +12,10 @@ import { ewmaMargin } from './ewma-margin.js';
 import { oiImfPolicy } from './oi-imf.js';
 import { marginTiers } from './margin-tiers.js';
 import { jumpBufferPolicy } from './jump-buffer.js';
+import { oracleGuard } from './oracle-guard.js';
+import { anchorBand } from './anchor-band.js';
+import { medianSources } from './median-sources.js';
+import { sequencerGrace } from './sequencer-grace.js';
 import { partialLiquidation } from './partial-liquidation.js';
 import { dynamicBounty } from './dynamic-bounty.js';
 import { dutchAuction } from './dutch-auction.js';
@@ -36,6 +40,11 @@ export const POLICY_KINDS: readonly PolicyKind<any>[] = [
   oiImfPolicy,
   marginTiers,
   jumpBufferPolicy,
+  // oracle validation
+  oracleGuard,
+  anchorBand,
+  medianSources,
+  sequencerGrace,
   // liquidation shaping
   partialLiquidation,
   dynamicBounty,

@@ -20,6 +20,9 @@ export interface BookOpts {
   arrivals?: Record<string, unknown>;
   venue?: Record<string, unknown>;
   oracle?: Record<string, unknown>;
+  /** Replaces the whole `market` (e.g. several assets). */
+  market?: Record<string, unknown>;
+  amm?: Record<string, unknown>;
   count?: number;
 }
 
@@ -27,8 +30,9 @@ export interface BookOpts {
 export function book(o: BookOpts = {}): Scenario {
   return scenario({
     steps: o.steps ?? 300,
-    market: { initialPrice: 2000, process: o.process ?? { kind: 'constant' }, shocks: o.shocks ?? [] },
+    market: o.market ?? { initialPrice: 2000, process: o.process ?? { kind: 'constant' }, shocks: o.shocks ?? [] },
     ...(o.oracle ? { oracle: o.oracle } : {}),
+    ...(o.amm ? { amm: o.amm } : {}),
     venue: {
       initialMargin: 0.05,
       maintenanceMargin: 0.03,
