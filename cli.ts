@@ -15,6 +15,7 @@ import { BENCH_SIZES, benchInChild, benchOnce, type BenchFigures, type BenchOpti
 import { EXIT_INPUT, EXIT_INTERNAL, InputError, formatError, toErrorData } from './sim/errors.js';
 import { POLICY_KINDS } from './sim/policies/registry.js';
 import { resolvePolicy } from './sim/policy-stack.js';
+import { loadScenarioPlugins } from './sim/scenario-plugins.js';
 import { runScenario, type RunResult } from './sim/run.js';
 import { loadScenario } from './sim/scenario.js';
 
@@ -61,6 +62,7 @@ interface RunFlags {
 
 async function cmdRun(file: string, flags: RunFlags): Promise<number> {
   const ls = loadScenario(file);
+  await loadScenarioPlugins(ls); // plug-in policy modules: imported and their params validated before any run
   const s = ls.scenario;
   const seed = flags.seed ?? s.seed;
   const policies = flags.policy && flags.policy.length > 0 ? flags.policy : s.compare;
@@ -92,12 +94,13 @@ async function cmdRun(file: string, flags: RunFlags): Promise<number> {
   return failed ? EXIT_INTERNAL : 0;
 }
 
-function cmdValidate(files: string[], flags: { json?: boolean }): number {
+async function cmdValidate(files: string[], flags: { json?: boolean }): Promise<number> {
   let bad = 0;
   const report: { file: string; ok: boolean; error?: unknown }[] = [];
   for (const f of files) {
     try {
       const ls = loadScenario(f);
+      await loadScenarioPlugins(ls);
       for (const p of ls.scenario.compare) resolvePolicy(ls.scenario, p);
       report.push({ file: f, ok: true });
       if (!flags.json) process.stdout.write(`${f}: ok (${ls.scenario.name}, ${int(ls.scenario.steps)} steps, ${ls.scenario.agents.length} agents, ${ls.scenario.defenses.length} defenses)\n`);
@@ -204,6 +207,7 @@ function cmdPolicies(flags: { json?: boolean }): number {
     for (const [k, v] of Object.entries(p.params)) process.stdout.write(`    ${k}: ${JSON.stringify(v)}\n`);
   }
   process.stdout.write(`\nagents: ${AGENT_KINDS.map((a) => a.kind).join(', ')}\n`);
+  process.stdout.write('plug-ins: a defense `{ kind: module, path: ./my-policy.js, name?, params: {...} }` loads a policy kind from an ES module (docs/policies.md)\n');
   return 0;
 }
 
@@ -260,8 +264,8 @@ Exit codes: 0 ok, 1 internal fault, a run failed or a gate failed, 2 bad input, 
     .description('check scenario files against the schema; every problem names the file, line, path, expectation and value')
     .argument('<scenario...>', 'scenario files')
     .option('--json', 'print the findings as JSON')
-    .action((files: string[], flags: { json?: boolean }) => {
-      process.exitCode = cmdValidate(files, flags);
+    .action(async (files: string[], flags: { json?: boolean }) => {
+      process.exitCode = await cmdValidate(files, flags);
     });
 
   p.command('bench')

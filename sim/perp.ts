@@ -416,6 +416,18 @@ export class PerpVenue {
         this.takeOver(i, step, events);
         continue;
       }
+      if (plan !== null && plan.adl && notionalDone < maxNotional) {
+        // auto-deleveraging is the protocol's too: a bankrupt account whose debt the fund cannot pay is closed
+        // against opposite positions without waiting for a liquidator; what they cannot absorb goes on below
+        const n = Math.abs(a.size[i]) * this.mark;
+        this.autoDeleverage(i, step, events);
+        if (a.open[i] !== 1) {
+          notionalDone += n;
+          a.underwaterSince[i] = -1;
+          if (useMark) pm = this.mark;
+          continue;
+        }
+      }
       if (done >= budget || notionalDone >= maxNotional) {
         this.markPending(i, step);
         pending++;
@@ -512,8 +524,6 @@ export class PerpVenue {
       }
       if (f < 1) return this.liquidatePartial(i, f, liq, bountyRate, step, events, plan);
     }
-    if (plan !== null && plan.adl) this.autoDeleverage(i, step, events);
-    if (a.open[i] !== 1) return n;
     this.liquidate(i, liq, bountyRate, step, events, plan);
     return n;
   }

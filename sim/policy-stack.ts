@@ -1,13 +1,15 @@
 // Resolves a policy name (`none`, `all`, a defense name, or names joined with `+`) into live policies for one run.
 import { InputError } from './errors.js';
+import { createPluginPolicy, isModuleDefense, moduleDefaultName } from './plugins.js';
 import { policyKind } from './policies/registry.js';
 import type { Scenario } from './scenario.js';
 import type { Policy, PolicyEnv } from './types.js';
 
 type DefenseConfig = Scenario['defenses'][number];
 
-export function defenseName(d: { kind: string; name?: string }): string {
-  return d.name ?? d.kind;
+/** A defense's name: its `name`, else its kind (a plug-in module: the module file's name without extension). */
+export function defenseName(d: { kind: string; name?: string; path?: string }): string {
+  return d.name ?? (d.kind === 'module' && typeof d.path === 'string' ? moduleDefaultName(d.path) : d.kind);
 }
 
 /**
@@ -43,9 +45,13 @@ export function resolvePolicy(scenario: Scenario, policy: string): DefenseConfig
   return picked.slice().sort((x, y) => order(x) - order(y));
 }
 
-/** Instantiates a stack of defenses. */
-export function createPolicies(defenses: readonly DefenseConfig[], envFor: (name: string) => PolicyEnv): Policy[] {
+/**
+ * Instantiates a stack of defenses. Plug-in modules (`kind: module`) must have been loaded with loadPlugins
+ * (sim/plugins.ts); their paths are relative to `baseDir`, the scenario file's directory.
+ */
+export function createPolicies(defenses: readonly DefenseConfig[], envFor: (name: string) => PolicyEnv, baseDir = '.'): Policy[] {
   return defenses.map((d) => {
+    if (isModuleDefense(d)) return createPluginPolicy(d, baseDir, envFor(defenseName(d)));
     const kind = policyKind(d.kind);
     if (!kind) throw new InputError({ code: 'policy.unknown', message: `unknown policy kind '${d.kind}'` });
     return kind.create(d, envFor(defenseName(d)));

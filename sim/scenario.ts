@@ -12,6 +12,7 @@ import { AmmSchema, checkModels, NetworkSchema } from './models.js';
 import { checkOptions, OptionsSchema } from './options/config.js';
 import { OracleSchema } from './oracle.js';
 import { defenseSchema } from './policies/registry.js';
+import { defenseName } from './policy-stack.js';
 import { VenueSchema } from './venue-config.js';
 
 export function scenarioSchema() {
@@ -237,7 +238,7 @@ export function parseScenario(input: unknown, file = '<scenario>', locate?: (p: 
 function checkCompare(s: Scenario, file: string): void {
   const names = new Set<string>();
   s.defenses.forEach((d, i) => {
-    const n = d.name ?? d.kind;
+    const n = defenseName(d);
     if (names.has(n)) {
       throw new InputError({ code: 'scenario.invalid', file, path: `defenses[${i}]`, message: `duplicate defense name '${n}'; give one of them a distinct 'name'` });
     }

@@ -99,7 +99,7 @@ export class World implements RunView {
     this.hasLiquidators = liquidators > 0;
     this.order = new Int32Array(this.agents.length);
     const defenses = resolvePolicy(s, policyName);
-    this.policies = createPolicies(defenses, (name) => this.policyEnv(name));
+    this.policies = createPolicies(defenses, (name) => this.policyEnv(name), baseDir);
     this.defenses = defenses;
     this.actors = this.policies.filter((p) => p.act !== undefined).length;
     const book = {

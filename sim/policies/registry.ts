@@ -1,6 +1,7 @@
 // Registry of built-in defense policies, and the rules for naming and composing them into a policy stack.
 import { z } from 'zod';
 import type { PolicyKind } from '../types.js';
+import { ModuleDefenseParams } from '../plugins.js';
 import { volBreaker } from './vol-breaker.js';
 import { lendingCloseFactor, lendingSentinel } from '../lending/policies.js';
 import { greeksLimits } from './greeks-limits.js';
@@ -72,8 +73,8 @@ export function policyKind(kind: string): PolicyKind<any> | undefined {
   return POLICY_KINDS.find((k) => k.kind === kind);
 }
 
-/** Zod schema of one entry of a scenario's `defenses` list. */
+/** Zod schema of one entry of a scenario's `defenses` list: a built-in kind, or a plug-in `module` (sim/plugins.ts). */
 export function defenseSchema(): z.ZodType<{ kind: string; name?: string }> {
-  const schemas = POLICY_KINDS.map((k) => k.params) as [z.ZodObject<any>, ...z.ZodObject<any>[]];
+  const schemas = [...POLICY_KINDS.map((k) => k.params), ModuleDefenseParams] as unknown as [z.ZodObject<any>, ...z.ZodObject<any>[]];
   return z.discriminatedUnion('kind', schemas) as any;
 }

@@ -263,6 +263,21 @@ describe('auto-deleveraging', () => {
     expectConserved(v);
   });
 
+  it('is the protocol\'s: it needs no liquidator capacity, and a keeper that would skip the account does not matter', () => {
+    const v = venue({ maintenanceMargin: 0.01, insuranceFund: 0 });
+    v.seed(0, 1000, 10, E);
+    v.seed(0, 500, -10, E);
+    v.finishSeeding();
+    v.mark = 1850;
+    const ev = new EventLog();
+    const pending = v.liquidationPass(0.01, true, 1850, 0, 0, ev, offers(0), plan({ adl: true }));
+    expect(pending).toBe(0);
+    expect(v.accounts.open[0]).toBe(0);
+    expect(v.ledger.adlEvents).toBe(1);
+    expect(v.ledger.badDebt).toBe(0);
+    expectConserved(v);
+  });
+
   it('what the opposite side cannot absorb goes through the book', () => {
     const v = venue({ maintenanceMargin: 0.01, insuranceFund: 0 });
     v.seed(0, 1000, 10, E);

@@ -14,8 +14,8 @@ describe('adl', () => {
   });
 
   // -15% in 10 minutes, a keeper that clears 20 accounts a minute and a small fund (0.2% of open interest). Seed 1:
-  // without ADL $552,769 of bad debt, $453,510 uncovered; with ADL 38 profitable shorts ($4.0M) are closed at the
-  // bankrupt longs' prices: $93,650 of bad debt (what the fund paid before it ran short), nothing uncovered.
+  // without ADL $552,769 of bad debt, $453,510 uncovered; with ADL 37 profitable shorts ($4.0M) are closed at the
+  // bankrupt longs' prices: $93,167 of bad debt (what the fund paid before it ran short), nothing uncovered.
   const scenario = book({
     seed: 1,
     count: 200,
