@@ -20,6 +20,7 @@ export interface SweepFlags {
   runMemory?: number;
   progress?: 'auto' | ProgressMode;
   progressInterval?: number;
+  format?: 'arrow' | 'both';
 }
 
 /** Exit code of an interrupted sweep (128 + SIGINT), as shells report it. */
@@ -60,6 +61,7 @@ export function registerSweep(program: Command): void {
       return n;
     })
     .option('--json', 'print the outcome and statistics as JSON')
+    .addOption(new Option('--format <format>', 'arrow, or both: also runs.parquet (and steps.parquet) beside the Arrow files, which --resume and compare read').choices(['arrow', 'both']).default('arrow'))
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (file: string, flags: SweepFlags) => {
       process.exitCode = await cmdSweep(file, flags);
@@ -211,6 +213,10 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
     }
     progress.finish(start);
     const f = writer.finish();
+    if (flags.format === 'both') {
+      const { writeSweepParquet } = await import('./results-format.js');
+      log(`${plan.name}: Parquet copies in ${(await writeSweepParquet(f)).join(', ')}`);
+    }
     log(`${plan.name}: ${plan.runs} runs in ${formatDuration((performance.now() - t0) / 1000)}; results in ${f.runs}${f.steps ? ` and ${f.steps}` : ''}`);
     return finishReport(plan, f.runs, flags);
   } catch (e) {

@@ -9,6 +9,7 @@ import type { Table } from 'apache-arrow';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsTable, runsTable, stepsTable, type ResultsMeta } from '../../reports/arrow.js';
+import { loadTable } from '../../reports/load.js';
 import { tableToParquet } from '../../reports/parquet.js';
 import { runScenario, type RunResult } from '../../sim/run.js';
 import { loadScenario } from '../../sim/scenario.js';
@@ -91,4 +92,18 @@ describe('bulwark run --format', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/Allowed choices are arrow, parquet, both/);
   }, 60_000);
+
+  it('bulwark sweep --format both writes Parquet copies of runs.arrow and steps.arrow with the same rows', async () => {
+    const out = path.join(tmp, 'sweep');
+    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'sweep', 'test/fixtures/recommend/margin.yaml', '--out', out, '--format', 'both', '--steps-out', '--workers', '2', '--quiet'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['runs.arrow', 'runs.parquet', 'steps.arrow', 'steps.parquet']);
+    const runs = loadTable(path.join(out, 'runs.arrow')).table;
+    const rows = await parquetReadObjects({ file: arrayBuffer(readFileSync(path.join(out, 'runs.parquet'))), columns: ['run_index', 'venue.maintenanceMargin', 'policy', 'bad_debt', 'liquidations'] });
+    expect(rows).toHaveLength(36);
+    for (const c of ['run_index', 'venue.maintenanceMargin', 'policy', 'bad_debt']) expect(rows.map((x) => x[c]), c).toEqual(Array.from({ length: 36 }, (_, i) => runs.getChild(c)!.get(i)));
+    expect(rows.map((x) => x.liquidations)).toEqual(Array.from({ length: 36 }, (_, i) => runs.getChild('liquidations')!.get(i)));
+    const steps = loadTable(path.join(out, 'steps.arrow')).table;
+    expect(parquetMetadata(arrayBuffer(readFileSync(path.join(out, 'steps.parquet')))).num_rows).toBe(BigInt(steps.numRows));
+  }, 120_000);
 });
