@@ -5,11 +5,21 @@ import { leveragedTraders } from './leveraged-traders.js';
 import { liquidator } from './liquidator.js';
 import { borrowers } from './borrowers.js';
 import { lendingLiquidator } from './lending-liquidator.js';
+import { noiseTraders } from './noise-traders.js';
+import { momentumTraders } from './momentum-traders.js';
+import { leveragedWhales } from './leveraged-whales.js';
+import { marketMakers } from './market-makers.js';
+import { arbitrageurs } from './arbitrageurs.js';
+import { liquidatorBots } from './liquidator-bots.js';
+import { toxicTraders } from './toxic-traders.js';
+import { oracleManipulator } from './oracle-manipulator.js';
+import { flashLoanAttacker } from './flash-loan-attacker.js';
+
 import { optionBuyers } from './option-buyers.js';
 import { optionWriters } from './option-writers.js';
 import { volWhale } from './vol-whale.js';
 
-export const AGENT_KINDS: readonly AgentKind<any>[] = [leveragedTraders, liquidator, borrowers, lendingLiquidator, optionWriters, optionBuyers, volWhale];
+export const AGENT_KINDS: readonly AgentKind<any>[] = [leveragedTraders, liquidator, borrowers, lendingLiquidator, optionWriters, optionBuyers, volWhale, noiseTraders, momentumTraders, leveragedWhales, marketMakers, arbitrageurs, liquidatorBots, toxicTraders, oracleManipulator, flashLoanAttacker];
 
 export function agentKind(kind: string): AgentKind<any> | undefined {
   return AGENT_KINDS.find((k) => k.kind === kind);

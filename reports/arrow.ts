@@ -111,6 +111,9 @@ export const RUNS_COLUMN_TYPES = {
   options_peak_writer_delta: 'float64',
   options_peak_writer_gamma: 'float64',
   options_hedge_pnl: 'float64',
+  attacker_pnl: 'float64',
+  attacker_cost: 'float64',
+  attacker_extracted: 'float64',
   error: 'utf8?',
 } as const satisfies Record<keyof RunSummary, 'utf8' | 'utf8?' | 'int32' | 'int64' | 'float64'>;
 
@@ -369,14 +372,18 @@ export function stepsTable(results: readonly RunResult[], meta: ResultsMeta): Ta
 export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): Table {
   checkMeta(results, meta);
   let total = 0;
-  for (const r of results) total += r.events.liqCount + r.interventions.length;
+  let agentRows = 0;
+  for (const r of results) {
+    total += r.events.liqCount + r.interventions.length + r.events.actions.length;
+    agentRows += r.events.actions.length;
+  }
   const policies = new Interner();
   const sources = new Interner();
   const actions = new Interner();
   const policy = new Int32Array(total);
   const seed = new Int32Array(total);
   const step = new Int32Array(total);
-  const type = new Int32Array(total); // 0 liquidation, 1 intervention (the dictionary below)
+  const type = new Int32Array(total); // 0 liquidation, 1 intervention, 2 agent (the dictionary below)
   const source = new Int32Array(total);
   const action = new Int32Array(total);
   const reason: (string | null)[] = new Array<string | null>(total).fill(null);
@@ -395,14 +402,36 @@ export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): T
     const intOrder = stableOrder(ints.length, (j) => ints[j].step);
     const liqSource = new Map<number, number>();
     const src = [ev.size, ev.price, ev.execPrice, ev.notional, ev.slippage, ev.fee, ev.bounty, ev.badDebt, ev.uncovered];
+    const acts = ev.actions; // adversaries' actions, in step order (sim/events.ts AgentAction)
     let a = 0;
     let b = 0;
-    while (a < ev.liqCount || b < ints.length) {
+    let c = 0;
+    while (a < ev.liqCount || b < ints.length || c < acts.length) {
       policy[row] = p;
       seed[row] = s;
       const i = a < ev.liqCount ? liqOrder[a] : -1;
       const j = b < ints.length ? intOrder[b] : -1;
-      if (i >= 0 && (j < 0 || ev.step[i] <= ints[j].step)) {
+      if (c < acts.length && (i < 0 || acts[c].step <= ev.step[i]) && (j < 0 || acts[c].step <= ints[j].step)) {
+        // an agent's action: within a step before the liquidations (the agents phase precedes the margin pass)
+        const x = acts[c];
+        step[row] = x.step;
+        type[row] = 2;
+        let sid = liqSource.get(x.agent);
+        if (sid === undefined) {
+          sid = sources.id(`agent:${x.agent}`);
+          liqSource.set(x.agent, sid);
+        }
+        source[row] = sid;
+        action[row] = actions.id(x.action);
+        account[row] = x.account;
+        liqCols[0][row] = x.size;
+        liqCols[1][row] = x.price;
+        liqCols[2][row] = x.execPrice;
+        liqCols[3][row] = x.notional;
+        liqCols[5][row] = x.fee;
+        value[row] = x.value;
+        c++;
+      } else if (i >= 0 && (j < 0 || ev.step[i] <= ints[j].step)) {
         step[row] = ev.step[i];
         type[row] = 0;
         const who = ev.liquidator[i];
@@ -434,17 +463,21 @@ export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): T
   }
   const isLiq = bitmap(total, (i) => type[i] === 0);
   const isInt = bitmap(total, (i) => type[i] === 1);
+  // agent rows fill size, price, exec_price, notional, fee and value (the same bitmaps as before when there are none)
+  const isLiqOrAgent = agentRows === 0 ? isLiq : bitmap(total, (i) => type[i] !== 1);
+  const isIntOrAgent = agentRows === 0 ? isInt : bitmap(total, (i) => type[i] !== 0);
+  const agentFilled = new Set<string>(['size', 'price', 'exec_price', 'notional', 'fee']);
   const columns: Column[] = [
     dictColumn('policy', policy, policies.values, 0),
     typedColumn('seed', seed),
     typedColumn('step', step),
-    dictColumn('type', type, ['liquidation', 'intervention'], 1),
+    dictColumn('type', type, agentRows === 0 ? ['liquidation', 'intervention'] : ['liquidation', 'intervention', 'agent'], 1),
     dictColumn('source', source, sources.values, 2),
     dictColumn('action', action, actions.values, 3),
     utf8Column('reason', reason, true),
     typedColumn('account', account),
-    ...LIQUIDATION_ONLY_COLUMNS.map((name, c) => nullableFloat(name, liqCols[c], isLiq)),
-    nullableFloat('value', value, isInt),
+    ...LIQUIDATION_ONLY_COLUMNS.map((name, c) => nullableFloat(name, liqCols[c], agentFilled.has(name) ? isLiqOrAgent : isLiq)),
+    nullableFloat('value', value, isIntOrAgent),
     nullableFloat('threshold', threshold, isInt),
   ];
   return makeTable(columns, metadataFor(meta, 'events'), total);

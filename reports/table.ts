@@ -27,7 +27,7 @@ export function int(v: number): string {
 
 /** The comparison `bulwark run` prints: one row per policy on the same seed. */
 export function comparisonTable(rows: readonly RunSummary[]): string {
-  return renderTable(rows, [
+  const columns: Column<RunSummary>[] = [
     { header: 'policy', value: (r) => r.policy, align: 'left' },
     { header: 'bad debt', value: (r) => usd(r.bad_debt) },
     { header: 'uncovered', value: (r) => usd(r.uncovered_bad_debt) },
@@ -37,5 +37,11 @@ export function comparisonTable(rows: readonly RunSummary[]): string {
     { header: 'min fund', value: (r) => usd(r.insurance_fund_min) },
     { header: 'halted steps', value: (r) => int(r.steps_halted) },
     { header: 'blocked opens', value: (r) => int(r.blocked_opens) },
-  ]);
+  ];
+  // only where some run has them, so that tables of scenarios without them are unchanged
+  if (rows.some((r) => r.unrealized_bad_debt > 0)) columns.push({ header: 'open under water', value: (r) => usd(r.unrealized_bad_debt) });
+  if (rows.some((r) => r.attacker_pnl !== 0 || r.attacker_cost !== 0)) {
+    columns.push({ header: 'attacker P&L', value: (r) => usd(r.attacker_pnl) }, { header: 'attacker cost', value: (r) => usd(r.attacker_cost) });
+  }
+  return renderTable(rows, columns);
 }

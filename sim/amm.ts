@@ -36,6 +36,12 @@ export interface AmmView {
   quoteQuoteIn(dy: number): number;
   /** Time-weighted average price over the last `window` steps (fewer at the start of a run). */
   twap(window: number, mean?: 'arithmetic' | 'geometric'): number;
+  /** Quote to sell so that the price after the swap is exactly `target` (> spot; 0 otherwise). */
+  quoteInFor(target: number): number;
+  /** Base to sell so that the price after the swap is exactly `target` (< spot; 0 otherwise). */
+  baseInFor(target: number): number;
+  /** Index of the market asset the pool trades (its reference spot: `view.spotOf(pool.referenceAsset)`). */
+  readonly referenceAsset: number;
 }
 
 /**

@@ -10,6 +10,32 @@ export interface Intervention {
   threshold: number;
 }
 
+/**
+ * What an agent did (logged for adversaries: their swaps, flash loans, opens, closes and withdrawals), so that an
+ * attack can be read step by step from the events table (docs/results.md). Amounts in USD, sizes in units.
+ */
+export interface AgentAction {
+  step: number;
+  /** Index of the agent in the scenario's list. */
+  agent: number;
+  /** `swap-buy`, `swap-sell`, `flash-borrow`, `flash-repay`, `open`, `close`, `withdraw`. */
+  action: string;
+  /** Venue account (open, close, withdraw), else -1. */
+  account: number;
+  /** Units bought (+) or sold (-) on the pool; the position's signed size (open, close); 0 otherwise. */
+  size: number;
+  /** Price before the action: the pool's spot (swaps) or the venue's price (open, close, withdraw). */
+  price: number;
+  /** Average execution price (swaps, open, close); the margin price (withdraw); NaN otherwise. */
+  execPrice: number;
+  /** USD traded (swaps), the position's notional (open, close), the amount (loans, withdrawals). */
+  notional: number;
+  /** Fees paid: the pool's fee (swaps), the flash-loan fee, the venue's trading fee; gas separately in `value`. */
+  fee: number;
+  /** USD that moved between the agent's wallet and the venue or lender: collateral in (-), withdrawals and payouts (+), gas (-). */
+  value: number;
+}
+
 export class EventLog {
   liqCount = 0;
   private cap = 0;
@@ -29,6 +55,8 @@ export class EventLog {
   badDebt: Float64Array = new Float64Array(0);
   uncovered: Float64Array = new Float64Array(0);
   readonly interventions: Intervention[] = [];
+  /** Adversaries' actions, in the order they were applied. */
+  readonly actions: AgentAction[] = [];
 
   /** Makes room for at least `n` liquidation events (a run reserves one per starting account: no growth in a cascade). */
   reserve(n: number): void {

@@ -4,6 +4,12 @@ export const INTENT_OPEN = 1;
 export const INTENT_CLOSE = 2;
 export const INTENT_LIQUIDATE = 3;
 export const INTENT_WITHDRAW = 4;
+/** Market makers: quote `amount` USD of depth on the venue for this step (sim/agent-actions.ts). */
+export const INTENT_QUOTE = 5;
+/** Swap on the AMM pool: side +1 buys base with `amount` USD, -1 sells `amount` units of base (sim/agent-actions.ts). */
+export const INTENT_SWAP = 6;
+/** Flash loan: side +1 borrows `amount` USD, -1 repays what is owed plus the fee rate `ratio` (sim/agent-actions.ts). */
+export const INTENT_FLASH = 7;
 /** Lending pool (sim/lending/): kinds 20-29. */
 export const INTENT_SUPPLY = 20;
 export const INTENT_BORROW = 21;
@@ -31,6 +37,8 @@ export class Intents {
   extra: Float64Array;
   /** option series (option trade) */
   series: Int32Array;
+  /** largest notional in USD this step (liquidate: the liquidator's capital); Infinity = none */
+  limit: Float64Array;
 
   constructor(capacity = 64) {
     this.cap = capacity;
@@ -42,6 +50,7 @@ export class Intents {
     this.ratio = new Float64Array(capacity);
     this.extra = new Float64Array(capacity);
     this.series = new Int32Array(capacity);
+    this.limit = new Float64Array(capacity);
   }
 
   clear(): void {
@@ -56,7 +65,10 @@ export class Intents {
     this.ratio[i] = leverage;
   }
 
-  /** Close an open position the agent owns, at the venue's price with slippage. */
+  /**
+   * Close an open position the agent owns, at the venue's price with slippage. `account` -1: the position this agent's
+   * latest OPEN of this step created (intents are applied in order, so open-then-close is one atomic sequence).
+   */
   close(agent: number, account: number): void {
     const i = this.push(INTENT_CLOSE, agent);
     this.account[i] = account;
@@ -73,7 +85,51 @@ export class Intents {
     this.extra[i] = minReward;
   }
 
-  /** Withdraw `amount` USD from an owned account (allowed while the rest covers the initial requirement). */
+  /**
+   * A liquidator bot's offer (agents/liquidator-bots.ts): as `liquidate`, and only for accounts that have been
+   * liquidatable for at least `latencySteps` steps (the time to see one and land a transaction), for at most
+   * `maxNotional` USD of closed notional this step (its capital).
+   */
+  liquidateWith(agent: number, maxCount: number, bountyRate: number, minReward: number, latencySteps: number, maxNotional: number): void {
+    const i = this.push(INTENT_LIQUIDATE, agent);
+    this.ratio[i] = maxCount;
+    this.amount[i] = bountyRate;
+    this.extra[i] = minReward;
+    this.account[i] = latencySteps;
+    this.limit[i] = maxNotional;
+  }
+
+  /** Market maker: quote `depthUsd` of depth on the venue for this step (summed into the venue's depth). */
+  quote(agent: number, depthUsd: number): void {
+    const i = this.push(INTENT_QUOTE, agent);
+    this.amount[i] = depthUsd;
+  }
+
+  /** Swap on the AMM pool: buy base for `usd` (side 1) or sell `units` of base (side -1; Infinity: all the wallet holds). */
+  swap(agent: number, side: 1 | -1, amount: number): void {
+    const i = this.push(INTENT_SWAP, agent);
+    this.side[i] = side;
+    this.amount[i] = amount;
+  }
+
+  /** Flash loan: borrow `usd` (repaid in the same turn with `repayFlash`). */
+  borrowFlash(agent: number, usd: number): void {
+    const i = this.push(INTENT_FLASH, agent);
+    this.side[i] = 1;
+    this.amount[i] = usd;
+  }
+
+  /** Flash loan: repay what the agent owes, plus `feeRate` of it. */
+  repayFlash(agent: number, feeRate: number): void {
+    const i = this.push(INTENT_FLASH, agent);
+    this.side[i] = -1;
+    this.ratio[i] = feeRate;
+  }
+
+  /**
+   * Withdraw `amount` USD from an owned account (allowed while the rest covers the initial requirement); `amount`
+   * Infinity: as much as that allows. `account` -1: the position this agent's latest OPEN of this step created.
+   */
   withdraw(agent: number, account: number, amount: number): void {
     const i = this.push(INTENT_WITHDRAW, agent);
     this.account[i] = account;
@@ -134,6 +190,7 @@ export class Intents {
     this.amount[i] = 0;
     this.ratio[i] = 0;
     this.extra[i] = 0;
+    this.limit[i] = Infinity;
     return i;
   }
 
@@ -152,6 +209,7 @@ export class Intents {
     this.ratio = g(this.ratio, (n) => new Float64Array(n));
     this.extra = g(this.extra, (n) => new Float64Array(n));
     this.series = g(this.series, (n) => new Int32Array(n));
+    this.limit = g(this.limit, (n) => new Float64Array(n));
     this.cap = cap;
   }
 }

@@ -16,6 +16,14 @@ export interface LiquidationOffers {
   bounty: Float64Array;
   /** Smallest reward (USD) for which the liquidator acts: its gas cost plus its minimum profit. */
   minReward: Float64Array;
+  /** Steps an account must have been liquidatable before this liquidator can act on it (its latency; absent = 0). */
+  latency?: Int32Array;
+  /** Notional (USD at the mark) the liquidator can still close this step (its capital; absent = no limit). */
+  capital?: Float64Array;
+  /** Liquidations the liquidator executed this step (counted by the pass when present). */
+  used?: Int32Array;
+  /** Gas price (USD per liquidation) when the offer was made. */
+  gas?: Float64Array;
 }
 
 /** Kinds of entries in the liquidation event columns. */
@@ -69,6 +77,14 @@ export class PerpVenue {
   readonly liquidationFee: number;
   readonly tradingFee: number;
   readonly socialize: boolean;
+  /**
+   * `venue.fillPrice: oracle` (GMX-style): opens and voluntary closes fill at the oracle price `index` plus or minus
+   * `spread`, without book slippage or impact on the mark. Default `book`: fills through the book at the mark.
+   */
+  readonly oracleFills: boolean;
+  readonly spread: number;
+  /** The oracle price oracle fills use this step (set by the engine before intents are applied). */
+  index = NaN;
 
   /** Margin tiers in force this step (from policies): notional lower bound, rate and deduction (continuous). */
   private tierFrom = new Float64Array(0);
@@ -94,6 +110,8 @@ export class PerpVenue {
     this.liquidationFee = cfg.liquidationFee;
     this.tradingFee = cfg.tradingFee;
     this.socialize = cfg.socializeLosses;
+    this.oracleFills = cfg.fillPrice === 'oracle';
+    this.spread = cfg.fillSpread ?? 0.001;
   }
 
   /** Adds a position of the starting book (no fee, no slippage, no impact). Keys are indexed by `finishSeeding`. */
@@ -238,13 +256,13 @@ export class PerpVenue {
    * cover the initial requirement of the notional at the mark).
    */
   open(owner: number, side: number, collateral: number, leverage: number, imf: number, step: number): number {
-    const p = this.mark;
+    const p = this.oracleFills ? this.index : this.mark;
     const n = collateral * leverage;
     if (!(n > 0 && n <= this.depth)) {
       this.ledger.rejectedOpens++;
       return -1;
     }
-    const x = this.fillPrice(p, side, n);
+    const x = this.oracleFills ? p * (1 + side * this.spread) : this.fillPrice(p, side, n);
     const q = (side * n) / x;
     const fee = this.tradingFee * n;
     const c = collateral - fee;
@@ -270,7 +288,7 @@ export class PerpVenue {
     l.tradingFees += fee;
     l.opens++;
     this.setKey(i, false);
-    this.applyImpact(side, n);
+    if (!this.oracleFills) this.applyImpact(side, n);
     return i;
   }
 
@@ -286,12 +304,12 @@ export class PerpVenue {
   close(i: number): boolean {
     const a = this.accounts;
     if (a.open[i] !== 1) return false;
-    const p = this.mark;
+    const p = this.oracleFills ? this.index : this.mark;
     const q = a.size[i];
     const aq = Math.abs(q);
     const s = q > 0 ? 1 : -1;
     const n = aq * p;
-    const x = this.fillPrice(p, -s, n);
+    const x = this.oracleFills ? p * (1 - s * this.spread) : this.fillPrice(p, -s, n);
     const fee = this.tradingFee * aq * x;
     const accrued = q * (this.fundingIndex - a.fundingIndex[i]) + aq * (this.lossIndex - a.lossIndex[i]);
     const r = a.collateral[i] - accrued + q * (x - a.entry[i]) - fee;
@@ -303,8 +321,14 @@ export class PerpVenue {
     l.counterpartyRealised += -q * (x - a.entry[i]) + accrued;
     l.closes++;
     this.remove(i);
-    this.applyImpact(-s, n);
+    if (!this.oracleFills) this.applyImpact(-s, n);
     return true;
+  }
+
+  /** Execution price a voluntary close of size q gets at price p (book slippage, or the oracle fill's spread). */
+  closePrice(q: number, p: number): number {
+    const s = q > 0 ? 1 : -1;
+    return this.oracleFills ? p * (1 - s * this.spread) : this.fillPrice(p, -s, Math.abs(q) * p);
   }
 
   /**
@@ -452,7 +476,12 @@ export class PerpVenue {
           usedInOffer = 0;
         }
         for (let k = offer; k < offers.n; k++) {
-          if (k > offer || usedInOffer < offers.count[k]) {
+          // capacity left (a later offer's count is decremented as it is used); latency and capital (liquidator bots)
+          if (
+            (k > offer ? offers.count[k] >= 1 : usedInOffer < offers.count[k]) &&
+            (offers.latency === undefined || step - since >= offers.latency[k]) &&
+            (offers.capital === undefined || notional <= offers.capital[k])
+          ) {
             const rate = plan !== null && !(plan.bountyRate !== plan.bountyRate) ? bountyRate : offers.bounty[k];
             const reward = this.expectedReward(i, rate, plan, notional);
             if (reward >= offers.minReward[k]) {
@@ -475,6 +504,8 @@ export class PerpVenue {
           liq = offers.agent[offer];
           usedInOffer++;
         }
+        if (offers.used !== undefined) offers.used[found]++;
+        if (offers.capital !== undefined) offers.capital[found] -= notional;
       }
       done++;
       a.underwaterSince[i] = -1;

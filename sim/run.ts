@@ -7,6 +7,7 @@ import { lendingSummary } from './lending/engine.js';
 import { defenseName } from './policy-stack.js';
 import type { Scenario } from './scenario.js';
 import type { Series } from './series.js';
+import { attackerSummary } from './wallets.js';
 import { World } from './world.js';
 
 export { PHASES } from './phases/index.js';
@@ -81,6 +82,10 @@ export interface RunSummary {
   options_peak_writer_delta: number;
   options_peak_writer_gamma: number;
   options_hedge_pnl: number;
+  /** Adversary agents (sim/wallets.ts attackerSummary; zeros without them): P&L, manipulation cost, taken from the venue. */
+  attacker_pnl: number;
+  attacker_cost: number;
+  attacker_extracted: number;
   error: string | null;
 }
 
@@ -172,6 +177,7 @@ export function summarize(w: World, error?: ErrorData): RunSummary {
     unrealized_bad_debt: openNegativeEquity(w),
     ...lendingSummary(w.lending),
     ...optionsSummary(w.options),
+    ...attackerSummary(w),
     error: error ? `${error.message}${error.step !== undefined ? ` (step ${error.step})` : ''}` : null,
   };
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
+import { checkAgents } from '../agents/checks.js';
 import { agentSchema } from '../agents/registry.js';
 import { InputError, type ErrorData } from './errors.js';
 import { LENDING_AGENT_KINDS, LendingSchema } from './lending/config.js';
@@ -224,6 +225,7 @@ export function parseScenario(input: unknown, file = '<scenario>', locate?: (p: 
     checkCompare(r.data, file);
     checkOptions(r.data, file);
     checkModels(r.data, file, locate);
+    checkAgents(r.data, file);
     return r.data;
   }
   const details = issuesToErrors(r.error.issues, input, schema, file, locate);

@@ -7,6 +7,7 @@ import type { OracleSourceView } from './oracles/source.js';
 import type { Ledger } from './ledger.js';
 import type { LendingPlan, LendingView } from './lending/pool.js';
 import type { Stream } from './rng.js';
+import type { WalletsView } from './wallets.js';
 import type { OptionsBook, OptionsControl, OptionsView } from './options/view.js';
 
 /** Read-only view of the run handed to agents and policies. Only the venue and engine write state. */
@@ -75,6 +76,8 @@ export interface RunView {
   readonly lending: LendingView | null;
   /** The options venue, read-only (absent without `options:`; sim/options/). */
   readonly options?: OptionsView;
+  /** Agents' wallets outside the venue (USD, base units, gas, flash loans), indexed by agent (sim/wallets.ts). */
+  readonly wallets: WalletsView;
 }
 
 /** Position seeding available to agents before step 0 (the starting book: no slippage, no fees). */
@@ -93,6 +96,8 @@ export interface Agent {
   init?(book: Book, rng: Stream): void;
   /** Pushes this step's intents; the engine applies them. */
   decide?(view: RunView, rng: Stream, out: Intents): void;
+  /** Starting wallet outside the venue: USD and units of the pool's asset (sim/wallets.ts); none by default. */
+  readonly capital?: { readonly usd: number; readonly base?: number };
 }
 
 export interface AgentEnv {
@@ -109,6 +114,11 @@ export interface AgentKind<P extends { kind: string } = { kind: string }> {
   readonly summary: string;
   readonly params: z.ZodType<P>;
   create(params: P, env: AgentEnv): Agent;
+  /**
+   * `liquidator`: offers liquidation capacity (with one in the scenario, only liquidators liquidate); `adversary`: its
+   * actions are logged and its P&L and cost make the run's `attacker_*` columns; `market-maker`: quotes venue depth.
+   */
+  readonly role?: 'liquidator' | 'adversary' | 'market-maker';
 }
 
 /** What a policy may do to trading this step. Any halt halts. */

@@ -13,8 +13,20 @@ export const VenueSchema = z
     initialMargin: z.number().gt(0).max(1).default(0.05),
     /** Maintenance margin fraction: an account is liquidatable when equity < maintenanceMargin * notional. */
     maintenanceMargin: z.number().gt(0).max(1).default(0.03),
-    /** Price the margin check uses: the venue's mark (Hyperliquid) or the oracle index (dYdX). */
-    marginPrice: z.enum(['mark', 'oracle']).default('mark'),
+    /**
+     * Price the margin check uses: the venue's mark (Hyperliquid), the oracle index (dYdX), or `pool`: the AMM pool's
+     * spot read at the moment of each check (a single-DEX spot price read inside the transaction, bZx Feb 2020,
+     * mechanics.md section 6; needs `amm`). Withdrawals are checked at it too.
+     */
+    marginPrice: z.enum(['mark', 'oracle', 'pool']).default('mark'),
+    /**
+     * `book` (default): opens and closes fill through the venue's liquidity at the mark (slippage and impact).
+     * `oracle`: GMX-style fills at the oracle price plus or minus `fillSpread`, no slippage, no impact on the mark
+     * (mechanics.md 1.3; what toxic flow against a stale oracle exploits). Liquidations always go through the book.
+     */
+    fillPrice: z.enum(['book', 'oracle']).optional(),
+    /** Half-spread of oracle fills, a fraction of the oracle price (default 0.001). */
+    fillSpread: z.number().min(0).max(0.1).optional(),
     liquidity: z
       .object({
         /** Depth D in USD (or share of starting open interest) in the square-root slippage and impact laws. */

@@ -13,6 +13,7 @@ import { Streams, type Stream } from './rng.js';
 import type { Scenario } from './scenario.js';
 import { Series } from './series.js';
 import type { Agent, MarginTier, OpenRules, Policy, PolicyEnv, RunView } from './types.js';
+import { Wallets } from './wallets.js';
 
 const SECONDS_PER_YEAR = 365 * 24 * 3600;
 
@@ -53,13 +54,38 @@ export class World implements RunView {
   /** Agent order of this step (shuffled each step). */
   readonly order: Int32Array;
   /** Liquidation capacity offered this step, in the order agents acted. */
-  readonly offers: LiquidationOffers = { n: 0, agent: new Int32Array(4), count: new Float64Array(4), bounty: new Float64Array(4), minReward: new Float64Array(4) };
+  readonly offers: Required<LiquidationOffers> = {
+    n: 0,
+    agent: new Int32Array(4),
+    count: new Float64Array(4),
+    bounty: new Float64Array(4),
+    minReward: new Float64Array(4),
+    latency: new Int32Array(4),
+    capital: new Float64Array(4),
+    used: new Int32Array(4),
+    gas: new Float64Array(4),
+  };
   /** Limits on new risk in force this step (from the policies' admission hooks). */
   readonly openRules: OpenRules = { maxOpenInterest: Infinity, maxNotional: Infinity, maxLeverage: Infinity };
   /** Margin tiers in force this step. */
   tiers: MarginTier[] = [];
   /** True when at least one liquidator agent exists: then only liquidators liquidate. */
   readonly hasLiquidators: boolean;
+  /** Agents' wallets outside the venue (sim/wallets.ts). */
+  readonly wallets: Wallets;
+  /** 1 for agents whose actions are logged (adversaries). */
+  readonly logActions: Uint8Array;
+  /** 1 for adversaries (the run's attacker_* columns). */
+  readonly adversaries: Uint8Array;
+  /** True when a market maker exists: the venue's depth each step is the base depth plus their quotes. */
+  readonly marketMakers: boolean;
+  /** The venue's depth after seeding (the base market makers' quotes add to, without thinning). */
+  readonly depthBase: number;
+  /** Depth quoted by market makers this step (USD). */
+  quotedDepth = 0;
+  /** The latest OPEN of this step: its agent and the account it created (-1: none or refused). */
+  lastOpenAgent = -1;
+  lastOpenAccount = -1;
   premiumSum = 0;
   premiumSamples = 0;
   fundingRate = 0;
@@ -89,14 +115,23 @@ export class World implements RunView {
     this.initialMargin = s.venue.initialMargin;
     this.maintenanceMargin = s.venue.maintenanceMargin;
     let liquidators = 0;
+    let makers = 0;
+    this.wallets = new Wallets(s.agents.length);
+    this.logActions = new Uint8Array(s.agents.length);
+    this.adversaries = new Uint8Array(s.agents.length);
     s.agents.forEach((cfg, index) => {
       const kind = agentKind(cfg.kind)!;
       const name = cfg.name ?? cfg.kind;
-      this.agents.push(kind.create(cfg, { index, name, baseDir }));
+      const agent = kind.create(cfg, { index, name, baseDir });
+      this.agents.push(agent);
       this.agentStreams.push(streams.get(`agent:${name}`));
-      if (cfg.kind === 'liquidator') liquidators++;
+      if (cfg.kind === 'liquidator' || kind.role === 'liquidator') liquidators++;
+      if (kind.role === 'market-maker') makers++;
+      if (kind.role === 'adversary') this.adversaries[index] = this.logActions[index] = 1;
+      if (agent.capital) this.wallets.fund(index, agent.capital.usd, agent.capital.base ?? 0);
     });
     this.hasLiquidators = liquidators > 0;
+    this.marketMakers = makers > 0;
     this.order = new Int32Array(this.agents.length);
     const defenses = resolvePolicy(s, policyName);
     this.policies = createPolicies(defenses, (name) => this.policyEnv(name), baseDir);
@@ -109,6 +144,7 @@ export class World implements RunView {
     };
     this.agents.forEach((a, i) => a.init?.(book, this.agentStreams[i]));
     this.venue.finishSeeding();
+    this.depthBase = this.venue.depth;
     this.options?.finishSeeding();
     const models = buildModels(s, { market: this.market, dt: this.dt, venueSpot: this.series.spot, baseDepth: this.venue.depth }, streams);
     this.pool = models.pool;
@@ -204,6 +240,14 @@ export class World implements RunView {
   }
   get dropProbability(): number {
     return this.network !== null ? this.network.dropProbability : 0;
+  }
+  /** Spot of the asset in agents' wallets: the pool's (the venue asset's without a pool). */
+  get baseSpot(): number {
+    return this.market.prices[this.pool !== null ? this.pool.referenceAsset : this.market.venueIndex];
+  }
+  /** Its initial price. */
+  get baseSpot0(): number {
+    return this.market.initialPrices[this.pool !== null ? this.pool.referenceAsset : this.market.venueIndex];
   }
   get blockCapacity(): number {
     return this.network !== null ? this.network.blockCapacity : Infinity;

@@ -1,4 +1,5 @@
 // Phase 'margin': margin and liquidation: the policies shape the pass, then one pass in account order
+import { chargeLiquidationGas, marginPriceOf } from '../agent-actions.js';
 import type { LiquidationPlan } from '../types.js';
 import { lendingPass } from '../lending/engine.js';
 import type { Phase, World } from '../world.js';
@@ -50,7 +51,7 @@ export const marginPhase: Phase = {
     const notional0 = l.liquidatedNotional;
     if (w.halted === 2) {
       // full halt: nothing is liquidated, but the pass still counts the backlog
-      pending = w.venue.liquidationPass(w.maintenanceMargin, w.scenario.venue.marginPrice === 'mark', w.oracle, 0, w.step, w.events, null);
+      pending = w.venue.liquidationPass(w.maintenanceMargin, w.scenario.venue.marginPrice === 'mark', marginPriceOf(w), 0, w.step, w.events, null);
     } else {
       resetPlan();
       let shaped = false;
@@ -73,13 +74,14 @@ export const marginPhase: Phase = {
       pending = w.venue.liquidationPass(
         w.maintenanceMargin,
         w.scenario.venue.marginPrice === 'mark',
-        w.oracle,
+        marginPriceOf(w), // the oracle (or the pool's spot with marginPrice: pool); unused with mark
         budget,
         w.step,
         w.events,
         w.hasLiquidators ? w.offers : null,
         shaped ? plan : null,
       );
+      if (w.hasLiquidators) chargeLiquidationGas(w);
     }
     w.series.liquidations[w.step] = l.liquidations - count0;
     w.series.liquidatedNotional[w.step] = l.liquidatedNotional - notional0;

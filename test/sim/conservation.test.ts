@@ -1,8 +1,9 @@
 // Value conservation and incremental aggregates, checked at every step through the onStep hook.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import path from 'node:path';
 import { runScenario, type World, type RunResult } from '../../sim/run.js';
-import type { Scenario } from '../../sim/scenario.js';
+import { loadScenario, type Scenario } from '../../sim/scenario.js';
 import { cascade, scenario } from './helpers.js';
 import { policyKind } from '../../sim/policies/registry.js';
 
@@ -309,4 +310,57 @@ describe('value conservation with the liquidation, backstop and exposure policie
       { numRuns: 15 },
     );
   });
+});
+
+describe('value conservation with the market agents and adversaries (scenarios/incidents)', () => {
+  // Swaps are outside the venue: the pool's reserves move by exactly what the agents' wallets traded (plus the pool's
+  // built-in arbitrage), flash loans are repaid within the turn, and the venue's per-owner flows add up to its ledger.
+  const incidents = ['black-thursday-2020', 'compound-dai-oracle-2020', 'bzx-flash-loan-2020', 'mango-2022', 'luna-2022', 'aug-2024', 'oct-2025-adl'];
+  for (const name of incidents) {
+    it(`${name}: every compared policy, every step`, () => {
+      const ls = loadScenario(path.join('scenarios/incidents', `${name}.yaml`));
+      for (const policy of ls.scenario.compare) {
+        const { check, onStep } = checker();
+        const flows: string[] = [];
+        let poolQuote = NaN;
+        let poolBase = NaN;
+        const r = runScenario(ls.scenario, {
+          policy,
+          seed: ls.scenario.seed,
+          baseDir: ls.baseDir,
+          onStep: (w) => {
+            onStep(w);
+            const l = w.venue.ledger;
+            const wl = w.wallets;
+            let dep = 0;
+            let paid = 0;
+            for (let k = 0; k < l.depositedBy.length; k++) {
+              dep += l.depositedBy[k];
+              paid += l.paidTo[k];
+            }
+            if (Math.abs(dep - (l.deposits - l.insuranceFundInitial)) > 1e-9 * l.deposits) flows.push(`step ${w.step}: deposits by owner ${dep} != ${l.deposits - l.insuranceFundInitial}`);
+            if (Math.abs(paid - (l.returnedToTraders + l.liquidatorIncome)) > 1e-9 * l.deposits) flows.push(`step ${w.step}: paid to owners ${paid} != ${l.returnedToTraders + l.liquidatorIncome}`);
+            let swapUsd = 0;
+            let base = 0;
+            for (let i = 0; i < wl.usd.length; i++) {
+              swapUsd += wl.swapUsd[i];
+              base += wl.base[i] - wl.base0[i];
+              if (wl.loan[i] !== 0) flows.push(`step ${w.step}: agent ${i} ends the step owing a flash loan`);
+            }
+            const p = w.pool;
+            if (p === null) return;
+            const q = p.reserveQuote + swapUsd - p.arbQuote;
+            const b = p.reserveBase + base - p.arbBase;
+            if (poolQuote !== poolQuote) {
+              poolQuote = q;
+              poolBase = b;
+            }
+            if (Math.abs(q - poolQuote) > 1e-9 * poolQuote || Math.abs(b - poolBase) > 1e-9 * poolBase) flows.push(`step ${w.step}: the pool's reserves moved by more than the swaps`);
+          },
+        });
+        expectConserved(r, check, ls.scenario.steps);
+        expect(flows.slice(0, 5), `${name} / ${policy}`).toEqual([]);
+      }
+    });
+  }
 });
