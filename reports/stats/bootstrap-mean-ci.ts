@@ -1,6 +1,4 @@
-// Percentile-bootstrap confidence interval of a sample's mean: `resamples` means of n draws with replacement
-// (indices from the seeded stream `bootstrap` of `seed`), and their (1 - level)/2 and (1 + level)/2 quantiles (R-7).
-// Deterministic: the same sample, level, resamples and seed give the same interval.
+// Percentile-bootstrap confidence interval of a sample's mean, seeded and deterministic.
 import { Stream } from '../../sim/rng.js';
 import { quantile } from './quantile.js';
 
@@ -10,6 +8,10 @@ export interface BootstrapOptions {
   seed?: number | string;
 }
 
+/**
+ * `resamples` means of n draws with replacement (indices from the stream `bootstrap` of `seed`), and their
+ * (1 - level)/2 and (1 + level)/2 quantiles (R-7). The same sample, level, resamples and seed give the same interval.
+ */
 export function bootstrapMeanCI(values: ArrayLike<number>, opts: BootstrapOptions = {}): [number, number] {
   const level = opts.level ?? 0.95;
   const resamples = opts.resamples ?? 2000;

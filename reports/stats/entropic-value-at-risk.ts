@@ -1,8 +1,11 @@
-// Entropic value at risk (Ahmadi-Javid 2012) of losses at a level c, over the empirical distribution of the sample:
-//   EVaR = inf over t > 0 of  t * ( ln( (1/n) sum_i exp(L_i / t) ) - ln(1 - c) ).
-// The tightest upper bound on VaR from the Chernoff inequality: CVaR <= EVaR <= max. Its limit as t -> 0 is the
-// largest loss, so EVaR = max whenever the largest value holds at least a (1 - c) share of the sample (e.g. any
-// sample of n <= 100 at c = 0.99). Minimised by golden-section search over ln t (the objective is convex in t).
+// Entropic value at risk (EVaR) of a loss sample at a level.
+/**
+ * EVaR (Ahmadi-Javid 2012) at level c over the empirical distribution of the sample:
+ *   EVaR = inf over t > 0 of  t * ( ln( (1/n) sum_i exp(L_i / t) ) - ln(1 - c) ),
+ * the tightest upper bound on VaR from the Chernoff inequality: CVaR <= EVaR <= max. Its limit as t -> 0 is the
+ * largest loss, so EVaR = max whenever the largest value holds at least a (1 - c) share of the sample (e.g. any sample
+ * of n <= 100 at c = 0.99). Minimised by golden-section search over ln t (the objective is convex in t).
+ */
 export function entropicValueAtRisk(losses: Iterable<number>, level: number): number {
   const x = Float64Array.from(losses);
   const n = x.length;

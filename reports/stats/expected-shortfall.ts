@@ -1,8 +1,10 @@
-// Expected shortfall (CVaR) of losses at a level: the mean of the worst (1 - level) share of the sample.
-// With the n losses sorted descending L(1) >= L(2) >= ... and k = n (1 - level):
-//   ES = (L(1) + ... + L(floor k) + (k - floor k) L(floor k + 1)) / k
-// (the empirical ES of Acerbi and Tasche 2002: the tail mean, with the boundary observation weighted by its share).
-// k < 1 gives the largest loss. NaN when empty.
+// Expected shortfall (CVaR) of a loss sample at a level: the mean of its worst (1 - level) share.
+/**
+ * With the n losses sorted descending L(1) >= L(2) >= ... and k = n (1 - level):
+ *   ES = (L(1) + ... + L(floor k) + (k - floor k) L(floor k + 1)) / k
+ * (the empirical ES of Acerbi and Tasche 2002: the tail mean, the boundary observation weighted by its share).
+ * k <= 1 gives the largest loss. NaN when empty.
+ */
 export function expectedShortfall(losses: Iterable<number>, level: number): number {
   const sorted = Float64Array.from(losses).sort().reverse();
   const n = sorted.length;
