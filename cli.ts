@@ -294,8 +294,8 @@ Exit codes: 0 ok, 1 internal fault, a run failed or a gate failed, 2 bad input, 
   registerCompare(p);
 
   p.command('report')
-    .description('write one self-contained HTML report (SVG charts and tables, nothing fetched when viewed) of results directories')
-    .argument('<results...>', 'results directories of bulwark run (or files in them); several seeds of one scenario are pooled')
+    .description('write one self-contained HTML report (SVG charts and tables, nothing fetched when viewed) of run or sweep results')
+    .argument('<results...>', 'results directories of bulwark run or bulwark sweep (or files in them); runs of one scenario with several seeds are pooled')
     .requiredOption('-o, --out <file.html>', 'HTML file to write')
     .option('-s, --seed <n>', 'seed whose step-by-step charts are drawn (default: the first)', integer('--seed', 0, 2_147_483_647))
     .option('--title <text>', 'page title')

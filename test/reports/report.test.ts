@@ -85,7 +85,7 @@ describe('bulwark report in headless Chromium', () => {
     expect.fail(`CI is set but there is no Chromium at ${CHROMIUM}: the report's browser test cannot run`);
   });
 
-  it.skipIf(!haveChromium)(`draws every chart with marks (skipped when there is no Chromium at ${CHROMIUM})`, () => {
+  it.skipIf(!haveChromium)(`draws every chart with marks in headless Chromium (skipped, with a warning, when ${CHROMIUM} is missing outside CI)`, () => {
     // the page as the browser laid it out: the marks of each chart's <svg> that have a non-empty box
     const check = probeCharts(html, tmp);
     expect(check.charts.map((c) => c.id)).toEqual(charts(html).map((c) => c.id));
@@ -97,7 +97,7 @@ describe('bulwark report in headless Chromium', () => {
     expect(check.scrollWidth, 'the page is wider than a 1280 px window').toBeLessThanOrEqual(check.clientWidth);
   }, 120_000);
 
-  it.skipIf(!haveChromium)(`keeps a screenshot in test-output/report.png (skipped when there is no Chromium at ${CHROMIUM})`, () => {
+  it.skipIf(!haveChromium)(`keeps a screenshot in test-output/report.png in headless Chromium (skipped, with a warning, when ${CHROMIUM} is missing outside CI)`, () => {
     const png = path.join(artefacts, 'report.png');
     rmSync(png, { force: true });
     const r = chromium([`--screenshot=${png}`, '--window-size=1280,2400', `file://${report}`]);
