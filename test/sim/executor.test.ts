@@ -87,6 +87,17 @@ describe('pool failures (a test worker that hangs, exhausts its heap or throws)'
     expect((await p.run(task(6))).error).toBeNull();
   }, 30_000);
 
+  it('a run waiting in a worker that is stopped or dies is run again, not blamed', async () => {
+    const p = pool({ workers: 1, timeoutMs: 100, memoryMb: 32, workerFile: hang });
+    // one worker takes two tasks at once: the second waits in it while the first hangs, then runs out of memory
+    const [a, b] = await Promise.all([p.run(task(10, { policy: 'hang' })), p.run(task(11))]);
+    expect(a.error?.code).toBe('run.timeout');
+    expect(b).toEqual({ runIndex: 11, summary: null, error: null, steps: null });
+    const [c, d] = await Promise.all([p.run(task(12, { policy: 'oom' })), p.run(task(13))]);
+    expect(c.error?.code).toBe('run.memory');
+    expect(d.error).toBeNull();
+  }, 30_000);
+
   it('an exception escaping the worker becomes a run.crashed outcome', async () => {
     const p = pool({ workers: 1, workerFile: hang });
     const o = await p.run(task(7, { policy: 'throw' }));
