@@ -4,7 +4,8 @@ import type { LiquidationPlan } from '../types.js';
 import { lendingPass } from '../lending/engine.js';
 import type { Phase, World } from '../world.js';
 
-const plan: LiquidationPlan = {
+/** The plan with no shaping: whole positions, no caps, liquidators' own bounties (frozen; copy it to change it). */
+export const NO_SHAPING: Readonly<LiquidationPlan> = Object.freeze({
   maxLiquidations: Infinity,
   maxNotional: Infinity,
   partialFraction: 0,
@@ -20,25 +21,13 @@ const plan: LiquidationPlan = {
   backstopBelow: 0,
   adl: false,
   ready: null,
-};
+});
 
-/** Resets the plan to "no shaping": whole positions, no caps, liquidators' own bounties. */
+const plan: LiquidationPlan = { ...NO_SHAPING };
+
+/** Resets the plan to "no shaping" before the policies' liquidation hooks run (no allocation). */
 function resetPlan(): void {
-  plan.maxLiquidations = Infinity;
-  plan.maxNotional = Infinity;
-  plan.partialFraction = 0;
-  plan.partialMinNotional = 0;
-  plan.partialCooldownSteps = 0;
-  plan.restoreBuffer = 0;
-  plan.bountyRate = NaN;
-  plan.bountyPerStepUnderwater = 0;
-  plan.bountyGraceSteps = 0;
-  plan.bountyMax = Infinity;
-  plan.bountyFromFund = false;
-  plan.bountyFlat = 0;
-  plan.backstopBelow = 0;
-  plan.adl = false;
-  plan.ready = null;
+  Object.assign(plan, NO_SHAPING);
 }
 
 /** Margin and liquidation: one pass in account order (docs/architecture.md). */

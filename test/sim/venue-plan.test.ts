@@ -1,5 +1,6 @@
 // The venue's plan and protocol-action paths (partial liquidation, ready hook, backstop vault, ADL, deleverage, hedge),
 // against hand-computed numbers, with the value-conservation identity checked after every operation.
+import { NO_SHAPING } from '../../sim/phases/margin.js';
 import { describe, it, expect } from 'vitest';
 import { PerpVenue, EVENT_ADL, EVENT_BACKSTOP, EVENT_DELEVERAGE, EVENT_PARTIAL, EVENT_UNWIND } from '../../sim/perp.js';
 import { EventLog } from '../../sim/events.js';
@@ -24,24 +25,7 @@ function venue(over: Record<string, unknown> = {}): PerpVenue {
 }
 
 function plan(over: Partial<LiquidationPlan> = {}): LiquidationPlan {
-  return {
-    maxLiquidations: Infinity,
-    maxNotional: Infinity,
-    partialFraction: 0,
-    partialMinNotional: 0,
-    partialCooldownSteps: 0,
-    restoreBuffer: 0,
-    bountyRate: NaN,
-    bountyPerStepUnderwater: 0,
-    bountyGraceSteps: 0,
-    bountyMax: Infinity,
-    bountyFromFund: false,
-    bountyFlat: 0,
-    backstopBelow: 0,
-    adl: false,
-    ready: null,
-    ...over,
-  };
+  return { ...NO_SHAPING, ...over };
 }
 
 /** One liquidator (agent 1) offering `count` liquidations at `bounty`. */

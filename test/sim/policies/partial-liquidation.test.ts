@@ -1,4 +1,5 @@
 // partial-liquidation: Hyperliquid's 20% slices above $100k (cooldown) and Drift's restore-to-buffer, unit and in a run.
+import { NO_SHAPING } from '../../../sim/phases/margin.js';
 import { describe, it, expect } from 'vitest';
 import { PerpVenue, EVENT_PARTIAL, EVENT_LIQUIDATION } from '../../../sim/perp.js';
 import { EventLog } from '../../../sim/events.js';
@@ -8,23 +9,7 @@ import type { LiquidationPlan, RunView } from '../../../sim/types.js';
 import { book, run } from './book-scenarios.js';
 
 function emptyPlan(): LiquidationPlan {
-  return {
-    maxLiquidations: Infinity,
-    maxNotional: Infinity,
-    partialFraction: 0,
-    partialMinNotional: 0,
-    partialCooldownSteps: 0,
-    restoreBuffer: 0,
-    bountyRate: NaN,
-    bountyPerStepUnderwater: 0,
-    bountyGraceSteps: 0,
-    bountyMax: Infinity,
-    bountyFromFund: false,
-    bountyFlat: 0,
-    backstopBelow: 0,
-    adl: false,
-    ready: null,
-  };
+  return { ...NO_SHAPING };
 }
 
 describe('partial-liquidation', () => {
