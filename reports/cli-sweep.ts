@@ -5,6 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InputError } from '../sim/errors.js';
 import { createExecutor, defaultWorkers, type Executor } from '../sim/executor.js';
 import type { RunOutcome, RunTask, StepColumns } from '../sim/run-task.js';
+import { loadSweepPlugins } from '../sim/scenario-plugins.js';
 import { loadSweep, runAt, type SweepPlan } from '../sim/sweep.js';
 import { drive } from '../sim/sweep-driver.js';
 import { autoMode, formatDuration, Progress, type ProgressMode } from './progress.js';
@@ -81,6 +82,7 @@ function errorText(o: RunOutcome): string | null {
 
 export async function cmdSweep(file: string, flags: SweepFlags): Promise<number> {
   const plan = loadSweep(file);
+  await loadSweepPlugins(plan); // plug-in policy modules: imported and their params validated before any run
   const { SweepWriter, readSweepRows, readSweepSteps, stepsRunsPerBatch, sweepFiles } = await import('./sweep-arrow.js');
   const { loadTable } = await import('./load.js');
   const { bulwarkVersion } = await import('./arrow.js');

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { toErrorData, type ErrorData } from './errors.js';
-import { executeRun, type RunOutcome, type RunTask } from './run-task.js';
+import { executeRun, loadTaskPlugins, type RunOutcome, type RunTask } from './run-task.js';
 import type { PoolTask } from './worker.js';
 
 export interface Executor {
@@ -48,7 +48,10 @@ export function workerFile(): string {
   return path.join(root, 'dist', 'sim', 'worker.js');
 }
 
-/** Single-process backend: runs one task at a time in this thread, yielding to the event loop between runs. */
+/**
+ * Single-process backend: runs one task at a time in this thread, yielding to the event loop between runs. Like a
+ * worker, it loads the plug-in modules a task names before running it.
+ */
 export class InlineExecutor implements Executor {
   readonly kind = 'inline';
   readonly concurrency = 1;
@@ -58,6 +61,8 @@ export class InlineExecutor implements Executor {
   async run(task: RunTask): Promise<RunOutcome> {
     await new Promise<void>((resolve) => setImmediate(resolve)); // let signals and progress through
     if (this.destroyed) return failed(task, { code: 'run.cancelled', message: 'the executor was stopped before the run started' });
+    const pluginError = await loadTaskPlugins(task); // plug-in modules: imported once per thread, like a worker does
+    if (pluginError) return failed(task, pluginError);
     return executeRun(task);
   }
 

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createExecutor } from './executor.js';
 import type { RunOutcome } from './run-task.js';
+import { loadSweepPlugins } from './scenario-plugins.js';
 import { loadSweep, runAt, type SweepPlan } from './sweep.js';
 import { drive } from './sweep-driver.js';
 
@@ -34,6 +35,7 @@ function errorText(o: RunOutcome): string | null {
 /** Runs every run of a sweep file (or an already loaded plan) and writes its results; same bytes as `bulwark sweep`. */
 export async function runSweep(sweep: string | SweepPlan, opts: RunSweepOptions = {}): Promise<SweepRunResult> {
   const plan = typeof sweep === 'string' ? loadSweep(sweep) : sweep;
+  await loadSweepPlugins(plan); // plug-in policy modules: bad input before any run (the executor loads them per thread)
   const { SweepWriter, stepsRunsPerBatch } = await import('../reports/sweep-arrow.js');
   const out = opts.out ?? path.join('results', plan.name);
   const steps = opts.steps === true;

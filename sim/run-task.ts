@@ -1,5 +1,6 @@
 // One run of a sweep as plain data in and plain data out: what the executor backends (inline, worker pool) run.
 import { toErrorData, type ErrorData } from './errors.js';
+import { isModuleDefense, loadPlugins } from './plugins.js';
 import { createWorld, runWorld, summarize, type RunSummary } from './run.js';
 import type { Scenario } from './scenario.js';
 import { SERIES_COLUMNS, type SeriesColumn } from './series.js';
@@ -35,7 +36,34 @@ export interface RunOutcome {
 /** How often (in steps) the time limit is looked at. */
 const CLOCK_EVERY = 16;
 
-/** Executes one task in this thread. Catches everything: the outcome carries any error as plain data. */
+/** Plug-in modules loaded in this thread, by base directory and defense list: the load (or its error) of each. */
+const pluginLoads = new Map<string, Promise<ErrorData | null>>();
+
+/**
+ * Loads the plug-in policy modules (`kind: module` defenses) a task's scenario names into this thread, once per
+ * thread and distinct defense list (a worker does it before its first run; later tasks find them loaded). Null when
+ * the scenario names no module (nothing to wait for); otherwise resolves with null, or with the load's error as
+ * plain data naming the module path (`cannot load policy module './x.js': ...`): never rejects.
+ */
+export function loadTaskPlugins(task: Pick<RunTask, 'scenario' | 'baseDir'>): Promise<ErrorData | null> | null {
+  const defenses = task.scenario.defenses;
+  if (!defenses.some(isModuleDefense)) return null;
+  const key = JSON.stringify([task.baseDir, defenses]);
+  let load = pluginLoads.get(key);
+  if (load === undefined) {
+    load = loadPlugins(task.scenario, { baseDir: task.baseDir }).then(
+      () => null,
+      (e: unknown) => toErrorData(e),
+    );
+    pluginLoads.set(key, load);
+  }
+  return load;
+}
+
+/**
+ * Executes one task in this thread. Its plug-in modules must be loaded (loadTaskPlugins, or loadPlugins); a module
+ * that is not fails the run with an error saying so. Catches everything: the outcome carries any error as plain data.
+ */
 export function executeRun(task: RunTask): RunOutcome {
   const deadline = task.timeoutMs === null ? Infinity : performance.now() + task.timeoutMs;
   let timedOut = false;

@@ -135,6 +135,36 @@ describe('bulwark sweep', () => {
   }, T);
 });
 
+describe('bulwark sweep with plug-in policy modules', () => {
+  it('loads the modules in every worker: no failed runs, byte-identical results for 0, 1 and 2 workers', () => {
+    const out = (w: number) => path.join(tmp, `plugin-w${w}`);
+    for (const w of [2, 1, 0]) {
+      const r = bulwark('sweep', fixture('plugin.yaml'), '--workers', String(w), '--out', out(w), '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+    }
+    const t = tableFromIPC(bytes(path.join(out(2), 'runs.arrow')));
+    expect(t.numRows).toBe(12);
+    expect(t.getChild('error')!.nullCount).toBe(12);
+    const policy = t.getChild('policy')!.toArray() as string[];
+    const halted = t.getChild('steps_halted')!.toArray() as ArrayLike<number>;
+    for (let i = 0; i < 12; i++) expect(halted[i] > 0, `run ${i}`).toBe(policy[i] === 'my-breaker'); // the module's breaker acted
+    expect(bytes(path.join(out(1), 'runs.arrow')).equals(bytes(path.join(out(2), 'runs.arrow')))).toBe(true);
+    expect(bytes(path.join(out(0), 'runs.arrow')).equals(bytes(path.join(out(2), 'runs.arrow')))).toBe(true);
+  }, T);
+
+  it("a module's params set invalid by a sweep parameter are bad input before any run: exit 2, the point, nothing written", () => {
+    const out = path.join(tmp, 'plugin-bad');
+    const f = path.join(tmp, 'plugin-bad.yaml');
+    writeFileSync(f, `scenario: ${root}/test/fixtures/plugin-scenario.yaml\npolicies: [my-breaker]\nseeds: 1\nspace:\n  kind: grid\n  parameters:\n    defenses[0].params.window: [5, -1]\n`);
+    const r = bulwark('sweep', f, '--workers', '2', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: point 1 of 2 (defenses[0].params.window = -1): ');
+    expect(r.stderr).toContain("defenses[0].params.window: expected >= 1, found -1 (module './my-breaker.js', policy kind 'my-breaker')");
+    expect(existsSync(out)).toBe(false);
+  }, T);
+});
+
 describe('bulwark compare', () => {
   const base = path.join(tmp, 'w2');
   const worse = path.join(tmp, 'worse');

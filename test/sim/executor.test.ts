@@ -54,6 +54,31 @@ describe('backends', () => {
     }
   }, 30_000);
 
+  it('plug-in policy modules are loaded in each worker before its first run: the same outcomes as inline', async () => {
+    const plug = loadScenario(path.join(repoRoot, 'test/fixtures/plugin-scenario.yaml'));
+    const s = structuredClone(plug.scenario);
+    s.steps = 150;
+    const tasks = Array.from({ length: 4 }, (_, i) => task(i, { scenario: s, baseDir: plug.baseDir, policy: i % 2 === 0 ? 'none' : 'my-breaker' }));
+    const p = pool({ workers: 2 });
+    const b = await Promise.all(tasks.map((t) => p.run(t))); // the pool first: nothing loaded in this thread helps it
+    const a = await Promise.all(tasks.map((t) => new InlineExecutor().run(t)));
+    for (const o of b) expect(o.error, JSON.stringify(o.error)).toBeNull();
+    expect(b).toEqual(a);
+    expect(b[1].summary!.steps_halted).toBeGreaterThan(0); // the module's breaker acted
+  }, 30_000);
+
+  it('a plug-in module that cannot be loaded fails its runs with plain error data naming the module, not {}', async () => {
+    const plug = loadScenario(path.join(repoRoot, 'test/fixtures/plugin-scenario.yaml'));
+    const s = structuredClone(plug.scenario);
+    s.defenses = [{ kind: 'module', path: './no-such-policy.js', params: {} }] as typeof s.defenses;
+    const abs = path.join(plug.baseDir, 'no-such-policy.js');
+    for (const ex of [new InlineExecutor(), pool({ workers: 1 }), pool({ workers: 1, timeoutMs: 10_000 })]) {
+      const o = await ex.run(task(2, { scenario: s, baseDir: plug.baseDir, policy: 'no-such-policy' }));
+      expect(o).toMatchObject({ runIndex: 2, summary: null, steps: null });
+      expect(o.error).toEqual({ code: 'plugin.unreadable', path: 'defenses[0].path', message: `cannot load policy module './no-such-policy.js': no such file ${abs}` });
+    }
+  }, 30_000);
+
   it('the time limit stops a run between steps and keeps its summary so far', async () => {
     const long = structuredClone(small);
     long.steps = 200_000;
