@@ -11,6 +11,7 @@ import { registerRecommend } from './reports/cli-recommend.js';
 import { comparisonTable, int, renderTable } from './reports/table.js';
 import { optionsTable } from './reports/options-table.js';
 import { lendingTable } from './reports/lending-table.js';
+import { crossTable } from './reports/cross-table.js';
 import { BENCH_SIZES, benchInChild, benchOnce, type BenchFigures, type BenchOptions } from './sim/bench.js';
 import { EXIT_INPUT, EXIT_INTERNAL, InputError, formatError, toErrorData } from './sim/errors.js';
 import { POLICY_KINDS } from './sim/policies/registry.js';
@@ -85,6 +86,7 @@ async function cmdRun(file: string, flags: RunFlags): Promise<number> {
     process.stdout.write(`${comparisonTable(results.map((r) => r.summary))}\n\n`);
     if (s.options !== undefined) process.stdout.write(`options venue\n\n${optionsTable(results.map((r) => r.summary))}\n\n`);
     if (s.lending !== undefined) process.stdout.write(`lending pool\n\n${lendingTable(results.map((r) => r.summary))}\n\n`);
+    if (s.cross !== undefined) process.stdout.write(`cross-margin venue\n\n${crossTable(results.map((r) => r.summary))}\n\n`);
     for (const r of results) {
       for (const e of r.interventions.slice(0, 5)) process.stdout.write(`  ${r.summary.policy}: step ${e.step} ${e.policy} ${e.action}: ${e.reason}\n`);
       if (r.interventions.length > 5) process.stdout.write(`  ${r.summary.policy}: ... ${r.interventions.length - 5} more interventions in events.arrow\n`);

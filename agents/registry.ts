@@ -18,8 +18,9 @@ import { flashLoanAttacker } from './flash-loan-attacker.js';
 import { optionBuyers } from './option-buyers.js';
 import { optionWriters } from './option-writers.js';
 import { volWhale } from './vol-whale.js';
+import { crossTraders } from './cross-traders.js';
 
-export const AGENT_KINDS: readonly AgentKind<any>[] = [leveragedTraders, liquidator, borrowers, lendingLiquidator, optionWriters, optionBuyers, volWhale, noiseTraders, momentumTraders, leveragedWhales, marketMakers, arbitrageurs, liquidatorBots, toxicTraders, oracleManipulator, flashLoanAttacker];
+export const AGENT_KINDS: readonly AgentKind<any>[] = [leveragedTraders, liquidator, borrowers, lendingLiquidator, optionWriters, optionBuyers, volWhale, crossTraders, noiseTraders, momentumTraders, leveragedWhales, marketMakers, arbitrageurs, liquidatorBots, toxicTraders, oracleManipulator, flashLoanAttacker];
 
 export function agentKind(kind: string): AgentKind<any> | undefined {
   return AGENT_KINDS.find((k) => k.kind === kind);

@@ -22,6 +22,7 @@ import {
 } from 'apache-arrow';
 import { InputError } from '../sim/errors.js';
 import { OPTION_EVENT_BASE, optionEventAction } from '../sim/options/events.js';
+import { EVENT_CROSS_LIQUIDATION } from '../sim/cross/venue.js';
 import type { RunResult, RunSummary } from '../sim/run.js';
 import { Series, SERIES_COLUMNS } from '../sim/series.js';
 import { writeFileAtomic, writeFilesAtomic } from './atomic.js';
@@ -111,6 +112,19 @@ export const RUNS_COLUMN_TYPES = {
   options_peak_writer_delta: 'float64',
   options_peak_writer_gamma: 'float64',
   options_hedge_pnl: 'float64',
+  cross_accounts: 'int64',
+  cross_liquidations: 'int64',
+  cross_liquidated_notional: 'float64',
+  cross_collateral_sold: 'float64',
+  cross_slippage: 'float64',
+  cross_fees: 'float64',
+  cross_bad_debt: 'float64',
+  cross_uncovered_bad_debt: 'float64',
+  cross_unrealized_bad_debt: 'float64',
+  cross_insurance_fund_final: 'float64',
+  cross_insurance_fund_min: 'float64',
+  cross_min_margin_ratio: 'float64',
+  cross_netting_initial: 'float64',
   attacker_pnl: 'float64',
   attacker_cost: 'float64',
   attacker_extracted: 'float64',
@@ -442,7 +456,8 @@ export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): T
         }
         source[row] = sid;
         action[row] = liquidate;
-        if (ev.kind[i] >= OPTION_EVENT_BASE) action[row] = actions.id(optionEventAction(ev.kind[i])); // options venue
+        if (ev.kind[i] === EVENT_CROSS_LIQUIDATION) action[row] = actions.id('cross-liquidate'); // cross-margin venue
+        else if (ev.kind[i] >= OPTION_EVENT_BASE) action[row] = actions.id(optionEventAction(ev.kind[i])); // options venue
         account[row] = ev.account[i];
         for (let c = 0; c < src.length; c++) liqCols[c][row] = src[c][i];
         a++;

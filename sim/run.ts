@@ -4,6 +4,7 @@ import type { EventLog, Intervention } from './events.js';
 import { PHASES } from './phases/index.js';
 import { optionsSummary } from './options/summary.js';
 import { lendingSummary } from './lending/engine.js';
+import { crossSummary } from './cross/engine.js';
 import { defenseName } from './policy-stack.js';
 import type { Scenario } from './scenario.js';
 import type { Series } from './series.js';
@@ -82,6 +83,20 @@ export interface RunSummary {
   options_peak_writer_delta: number;
   options_peak_writer_gamma: number;
   options_hedge_pnl: number;
+  /** Cross-margin venue (sim/cross/engine.ts crossSummary; zeros and NaN without `cross:`). */
+  cross_accounts: number;
+  cross_liquidations: number;
+  cross_liquidated_notional: number;
+  cross_collateral_sold: number;
+  cross_slippage: number;
+  cross_fees: number;
+  cross_bad_debt: number;
+  cross_uncovered_bad_debt: number;
+  cross_unrealized_bad_debt: number;
+  cross_insurance_fund_final: number;
+  cross_insurance_fund_min: number;
+  cross_min_margin_ratio: number;
+  cross_netting_initial: number;
   /** Adversary agents (sim/wallets.ts attackerSummary; zeros without them): P&L, manipulation cost, taken from the venue. */
   attacker_pnl: number;
   attacker_cost: number;
@@ -138,7 +153,7 @@ export function summarize(w: World, error?: ErrorData): RunSummary {
     scenario: s.name,
     policy: w.policyName,
     seed: w.seed,
-    parameters: JSON.stringify({ defenses: w.defenses.map((d) => ({ ...d, name: defenseName(d) })), venue: s.venue, ...(s.lending !== undefined ? { lending: s.lending } : {}) }),
+    parameters: JSON.stringify({ defenses: w.defenses.map((d) => ({ ...d, name: defenseName(d) })), venue: s.venue, ...(s.lending !== undefined ? { lending: s.lending } : {}), ...(s.cross !== undefined ? { cross: s.cross } : {}) }),
     steps: s.steps,
     initial_accounts: v.accounts.count - l.opens - v.vaultAccounts,
     final_price: v.mark,
@@ -177,6 +192,7 @@ export function summarize(w: World, error?: ErrorData): RunSummary {
     unrealized_bad_debt: openNegativeEquity(w),
     ...lendingSummary(w.lending),
     ...optionsSummary(w.options),
+    ...crossSummary(w.cross, w.series.cross),
     ...attackerSummary(w),
     error: error ? `${error.message}${error.step !== undefined ? ` (step ${error.step})` : ''}` : null,
   };

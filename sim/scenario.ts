@@ -11,6 +11,7 @@ import { LENDING_AGENT_KINDS, LendingSchema } from './lending/config.js';
 import { MarketSchema } from './market.js';
 import { AmmSchema, checkModels, NetworkSchema } from './models.js';
 import { checkOptions, OptionsSchema } from './options/config.js';
+import { checkCross, CrossSchema } from './cross/config.js';
 import { OracleSchema } from './oracle.js';
 import { defenseSchema } from './policies/registry.js';
 import { defenseName } from './policy-stack.js';
@@ -37,6 +38,8 @@ export function scenarioSchema() {
       options: OptionsSchema.optional(),
       /** An Aave v3-style (or Compound v3 `absorb`) lending pool on the venue asset (docs/lending.md); none by default. */
       lending: LendingSchema.optional(),
+      /** A cross-margin venue: perpetual markets on several assets, one balance, multi-asset collateral with haircuts (docs/cross-margin.md); none by default. */
+      cross: CrossSchema.optional(),
       agents: z.array(agentSchema()).min(1),
       /** The defense stack, in order. Entries are named by `name` or else by `kind`. */
       defenses: z.array(defenseSchema()).default([]),
@@ -224,6 +227,7 @@ export function parseScenario(input: unknown, file = '<scenario>', locate?: (p: 
   if (r.success) {
     checkCompare(r.data, file);
     checkOptions(r.data, file);
+    checkCross(r.data, file);
     checkModels(r.data, file, locate);
     checkAgents(r.data, file);
     return r.data;

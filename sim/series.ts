@@ -1,6 +1,7 @@
 // Per-step series of a run, one typed column per metric, preallocated for the whole run.
-import { LENDING_SERIES_COLUMNS, LendingSeries } from './lending/series.js';
+import { LENDING_SERIES_COLUMNS, LendingSeries, type LendingSeriesColumn } from './lending/series.js';
 import { OPTIONS_SERIES_COLUMNS, OptionsSeries } from './options/series.js';
+import { CROSS_SERIES_COLUMNS, CrossSeries, type CrossSeriesColumn } from './cross/series.js';
 
 /** Names of the per-step columns, in the order they appear in the `steps` results table. */
 export const SERIES_COLUMNS = [
@@ -21,6 +22,7 @@ export const SERIES_COLUMNS = [
   'halted',
   ...LENDING_SERIES_COLUMNS,
   ...OPTIONS_SERIES_COLUMNS,
+  ...CROSS_SERIES_COLUMNS,
 ] as const;
 export type SeriesColumn = (typeof SERIES_COLUMNS)[number];
 
@@ -48,6 +50,8 @@ export class Series {
   readonly lending: LendingSeries;
   /** The options venue's columns (sim/options/series.ts). */
   readonly options: OptionsSeries;
+  /** The cross-margin venue's columns (sim/cross/series.ts). */
+  readonly cross: CrossSeries;
 
   constructor(steps: number) {
     this.length = steps;
@@ -68,6 +72,7 @@ export class Series {
     this.halted = new Uint8Array(steps);
     this.lending = new LendingSeries(steps);
     this.options = new OptionsSeries(steps);
+    this.cross = new CrossSeries(steps);
   }
 
   /** The column for a results-table name. */
@@ -95,7 +100,9 @@ export class Series {
       case 'options_liquidations':
       case 'options_bad_debt':
         return this.options.column(name);
-      default: return this.lending.column(name);
+      default:
+        if (name.startsWith('cross_')) return this.cross.column(name as CrossSeriesColumn);
+        return this.lending.column(name as LendingSeriesColumn);
     }
   }
 }

@@ -9,6 +9,7 @@ import type { LendingPlan, LendingView } from './lending/pool.js';
 import type { Stream } from './rng.js';
 import type { WalletsView } from './wallets.js';
 import type { OptionsBook, OptionsControl, OptionsView } from './options/view.js';
+import type { CrossBook, CrossPlan, CrossView } from './cross/venue.js';
 
 /** Read-only view of the run handed to agents and policies. Only the venue and engine write state. */
 export interface RunView {
@@ -76,6 +77,8 @@ export interface RunView {
   readonly lending: LendingView | null;
   /** The options venue, read-only (absent without `options:`; sim/options/). */
   readonly options?: OptionsView;
+  /** The cross-margin venue, read-only (null without `cross:`; sim/cross/, docs/cross-margin.md). */
+  readonly cross: CrossView | null;
   /** Agents' wallets outside the venue (USD, base units, gas, flash loans), indexed by agent (sim/wallets.ts). */
   readonly wallets: WalletsView;
 }
@@ -87,6 +90,8 @@ export interface Book {
   readonly initialPrice: number;
   /** The options venue's starting book (absent without `options:`). */
   readonly options?: OptionsBook;
+  /** The cross-margin venue's starting book (absent without `cross:`). */
+  readonly cross?: CrossBook;
 }
 
 /** A live agent: a name and optional hooks. */
@@ -241,6 +246,8 @@ export interface Policy {
   lending?(view: RunView, plan: LendingPlan): void;
   /** Options-margin phase, after the options liquidation pass: act on options accounts (Greeks limits, hedges). */
   options?(view: RunView, ctl: OptionsControl): void;
+  /** Defenses phase, after the lending plan: shape the cross-margin venue's step (portfolio margin, haircuts, pacing). */
+  cross?(view: RunView, plan: CrossPlan): void;
 }
 
 export interface PolicyEnv {

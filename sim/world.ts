@@ -3,6 +3,8 @@ import { agentKind } from '../agents/registry.js';
 import { EventLog } from './events.js';
 import { Intents } from './intents.js';
 import { createLending } from './lending/engine.js';
+import { createCross } from './cross/engine.js';
+import type { CrossVenue } from './cross/venue.js';
 import type { LendingPool } from './lending/pool.js';
 import { Market } from './market.js';
 import { buildModels, type AmmPool, type Network, type OracleFeed, type OracleSourceView, type Thinning } from './models.js';
@@ -47,6 +49,8 @@ export class World implements RunView {
   readonly thinning: Thinning | null;
   /** The lending pool (scenario `lending:`), or null. */
   readonly lending: LendingPool | null;
+  /** The cross-margin venue (scenario `cross:`), or null. */
+  readonly cross: CrossVenue | null;
   readonly agents: Agent[] = [];
   readonly agentStreams: Stream[] = [];
   readonly policies: Policy[];
@@ -137,22 +141,25 @@ export class World implements RunView {
     this.policies = createPolicies(defenses, (name) => this.policyEnv(name), baseDir);
     this.defenses = defenses;
     this.actors = this.policies.filter((p) => p.act !== undefined).length;
+    this.cross = createCross(s, this.market.names, this.market.initialPrices);
     const book = {
       initialPrice: s.market.initialPrice,
       seed: (owner: number, collateral: number, size: number, entry: number) => this.venue.seed(owner, collateral, size, entry),
       options: this.options,
+      ...(this.cross !== null ? { cross: this.cross } : {}),
     };
     this.agents.forEach((a, i) => a.init?.(book, this.agentStreams[i]));
     this.venue.finishSeeding();
     this.depthBase = this.venue.depth;
     this.options?.finishSeeding();
+    this.cross?.finishSeeding();
     const models = buildModels(s, { market: this.market, dt: this.dt, venueSpot: this.series.spot, baseDepth: this.venue.depth }, streams);
     this.pool = models.pool;
     this.network = models.network;
     this.feed = models.feed;
     this.thinning = models.thinning;
     this.lending = createLending(s);
-    this.events.reserve(this.venue.accounts.count + 1024);
+    this.events.reserve(this.venue.accounts.count + (this.cross?.count ?? 0) + 1024);
   }
 
   readonly defenses: Scenario['defenses'];

@@ -1,6 +1,7 @@
 // Phase 'defenses': pre-trade defenses: halts (any halt halts), margin fractions and tiers, limits on new risk
 import type { Gate, MarginFractions, MarginTier, OpenRules } from '../types.js';
 import { planLending } from '../lending/engine.js';
+import { planCross } from '../cross/engine.js';
 import type { Phase, World } from '../world.js';
 
 const gate = {
@@ -62,5 +63,6 @@ export const defensesPhase: Phase = {
     }
     if (w.halted > 0) w.stepsHalted++;
     planLending(w); // the lending pool's plan: policies' lending hooks, halts block borrows (sim/lending/engine.ts)
+    planCross(w); // the cross venue's prices and plan: policies' cross hooks (sim/cross/engine.ts)
   },
 };

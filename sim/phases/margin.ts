@@ -2,6 +2,7 @@
 import { chargeLiquidationGas, marginPriceOf } from '../agent-actions.js';
 import type { LiquidationPlan } from '../types.js';
 import { lendingPass } from '../lending/engine.js';
+import { crossPass } from '../cross/engine.js';
 import type { Phase, World } from '../world.js';
 
 /** The plan with no shaping: whole positions, no caps, liquidators' own bounties (frozen; copy it to change it). */
@@ -77,5 +78,6 @@ export const marginPhase: Phase = {
     w.series.pendingLiquidations[w.step] = pending;
     w.pendingLiquidations = pending;
     lendingPass(w); // the lending pool's pass, after the perp's (sim/lending/engine.ts)
+    crossPass(w); // the cross-margin venue's pass, last (sim/cross/engine.ts)
   },
 };

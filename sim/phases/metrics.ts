@@ -1,5 +1,6 @@
 // Phase 'metrics': metrics: record the step, then let policies look at it
 import { recordLending } from '../lending/engine.js';
+import { recordCross } from '../cross/engine.js';
 import type { Phase, World } from '../world.js';
 
 /** Metrics: record the step, then let policies look at it. */
@@ -25,6 +26,7 @@ export const metricsPhase: Phase = {
     if (oi > w.maxOpenInterest) w.maxOpenInterest = oi;
     if (v.mark < w.minMark) w.minMark = v.mark;
     recordLending(w); // the lending columns (sim/lending/engine.ts)
+    recordCross(w); // the cross-margin columns (sim/cross/engine.ts)
     for (const pol of w.policies) pol.afterStep?.(w);
   },
 };
