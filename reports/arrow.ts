@@ -22,7 +22,7 @@ import {
 } from 'apache-arrow';
 import { InputError } from '../sim/errors.js';
 import { OPTION_EVENT_BASE, optionEventAction } from '../sim/options/events.js';
-import { EVENT_CROSS_LIQUIDATION } from '../sim/cross/venue.js';
+import { EVENT_CROSS_LIQUIDATION, EVENT_CROSS_PARTIAL } from '../sim/cross/venue.js';
 import type { RunResult, RunSummary } from '../sim/run.js';
 import { Series, SERIES_COLUMNS } from '../sim/series.js';
 import { writeFileAtomic, writeFilesAtomic } from './atomic.js';
@@ -114,6 +114,7 @@ export const RUNS_COLUMN_TYPES = {
   options_hedge_pnl: 'float64',
   cross_accounts: 'int64',
   cross_liquidations: 'int64',
+  cross_partial_liquidations: 'int64',
   cross_liquidated_notional: 'float64',
   cross_collateral_sold: 'float64',
   cross_slippage: 'float64',
@@ -457,6 +458,7 @@ export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): T
         source[row] = sid;
         action[row] = liquidate;
         if (ev.kind[i] === EVENT_CROSS_LIQUIDATION) action[row] = actions.id('cross-liquidate'); // cross-margin venue
+        else if (ev.kind[i] === EVENT_CROSS_PARTIAL) action[row] = actions.id('cross-partial'); // a share of every position
         else if (ev.kind[i] >= OPTION_EVENT_BASE) action[row] = actions.id(optionEventAction(ev.kind[i])); // options venue
         account[row] = ev.account[i];
         for (let c = 0; c < src.length; c++) liqCols[c][row] = src[c][i];

@@ -86,6 +86,7 @@ export interface RunSummary {
   /** Cross-margin venue (sim/cross/engine.ts crossSummary; zeros and NaN without `cross:`). */
   cross_accounts: number;
   cross_liquidations: number;
+  cross_partial_liquidations: number;
   cross_liquidated_notional: number;
   cross_collateral_sold: number;
   cross_slippage: number;

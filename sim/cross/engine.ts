@@ -27,6 +27,9 @@ export function planCross(w: World): void {
   const base = w.scenario.venue.maintenanceMargin;
   plan.marginScale = base > 0 && w.maintenanceMargin > base ? w.maintenanceMargin / base : 1;
   plan.maxLiquidations = c.liquidation.maxPerStep ?? Infinity;
+  plan.partialFraction = 0;
+  plan.partialMinNotional = 0;
+  plan.restoreBuffer = 0;
   for (const pol of w.policies) pol.cross?.(w, plan);
 }
 
@@ -81,6 +84,7 @@ export function recordCross(w: World): void {
 export interface CrossSummary {
   cross_accounts: number;
   cross_liquidations: number;
+  cross_partial_liquidations: number;
   cross_liquidated_notional: number;
   cross_collateral_sold: number;
   cross_slippage: number;
@@ -99,6 +103,7 @@ export function crossSummary(v: CrossVenue | null, series: CrossSeries): CrossSu
     return {
       cross_accounts: 0,
       cross_liquidations: 0,
+      cross_partial_liquidations: 0,
       cross_liquidated_notional: 0,
       cross_collateral_sold: 0,
       cross_slippage: 0,
@@ -122,6 +127,7 @@ export function crossSummary(v: CrossVenue | null, series: CrossSeries): CrossSu
   return {
     cross_accounts: v.count,
     cross_liquidations: l.liquidations,
+    cross_partial_liquidations: l.partialLiquidations,
     cross_liquidated_notional: l.liquidatedNotional,
     cross_collateral_sold: l.collateralSold,
     cross_slippage: l.slippage,

@@ -7,6 +7,8 @@ import { fillFactor, portfolioRequirement } from './math.js';
 
 /** Event kind of a cross-margin liquidation in the run's event log (the perp's are 0-5, the options' 16-18). */
 export const EVENT_CROSS_LIQUIDATION = 24;
+/** A partial liquidation of a cross-margin account (its `size` column: the share of every position closed). */
+export const EVENT_CROSS_PARTIAL = 25;
 
 /** Smallest factor one trade may apply to a price (as in the perp venue and the lending pool). */
 const PRICE_FLOOR = 0.01;
@@ -23,6 +25,15 @@ export interface CrossPlan {
   marginScale: number;
   /** Most liquidations this step. */
   maxLiquidations: number;
+  /**
+   * Partial liquidation (the `partial-liquidation` policy; Hyperliquid 20% slices, Drift's buffer; mechanics.md 1.1,
+   * 1.5): an account with more than `partialMinNotional` of positions has `partialFraction` of every position closed
+   * (or, with `restoreBuffer` > 0, just enough for equity to cover requirement x (1 + restoreBuffer), at least the
+   * fraction) and stays open. 0 = off: liquidations close everything.
+   */
+  partialFraction: number;
+  partialMinNotional: number;
+  restoreBuffer: number;
 }
 
 /** Every flow and count of the venue so far. */
@@ -53,6 +64,8 @@ export class CrossLedger {
   uncoveredBadDebt = 0;
   /** USD balance liquidated accounts kept after fees. */
   returnedToTraders = 0;
+  /** Liquidations that closed only part of an account (partial liquidation). */
+  partialLiquidations = 0;
   /** Smallest equity / maintenance requirement seen over accounts and steps. */
   minMarginRatio = Infinity;
 
@@ -188,7 +201,7 @@ export class CrossVenue implements CrossBook {
     c.margin.scenarios.forEach((sc, j) => {
       for (const [name, move] of Object.entries(sc)) this.moves[j * this.na + assetNames.indexOf(name)] = move;
     });
-    this.plan = { portfolio: c.margin.mode === 'portfolio', dispersion: c.margin.dispersion, haircut: Float64Array.from(this.baseHaircut), marginScale: 1, maxLiquidations: c.liquidation.maxPerStep ?? Infinity };
+    this.plan = { portfolio: c.margin.mode === 'portfolio', dispersion: c.margin.dispersion, haircut: Float64Array.from(this.baseHaircut), marginScale: 1, maxLiquidations: c.liquidation.maxPerStep ?? Infinity, partialFraction: 0, partialMinNotional: 0, restoreBuffer: 0 };
     this.ledger = new CrossLedger(c.insuranceFund, this.nk);
     this.grow(64);
   }
@@ -342,7 +355,8 @@ export class CrossVenue implements CrossBook {
         pending++;
         continue;
       }
-      this.liquidate(i, step, events);
+      if (this.plan.partialFraction > 0) this.liquidatePartOrAll(i, step, events);
+      else this.liquidate(i, step, events);
       done++;
     }
     this.stepLiquidations = done;
@@ -447,6 +461,67 @@ export class CrossVenue implements CrossBook {
     this.cash[i] = 0;
     this.open[i] = 0;
     events.liquidation(step, i, -1, 0, NaN, NaN, notional + sold, slip, fee, 0, bad, uncovered, EVENT_CROSS_LIQUIDATION);
+  }
+
+  /**
+   * Partial liquidation of account i under the plan: accounts with more than `partialMinNotional` of positions have a
+   * share of every position closed (positions only; the fee on the closed notional is charged to the balance) and stay
+   * open; smaller accounts, and accounts whose equity the slice leaves negative, are liquidated whole.
+   */
+  liquidatePartOrAll(i: number, step: number, events: EventLog): void {
+    const plan = this.plan;
+    const bm = i * this.nm;
+    let gross = 0;
+    for (let m = 0; m < this.nm; m++) gross += Math.abs(this.size[bm + m]) * this.px[this.marketAsset[m]];
+    if (!(gross > plan.partialMinNotional)) {
+      this.liquidate(i, step, events);
+      return;
+    }
+    let phi = plan.partialFraction;
+    if (plan.restoreBuffer > 0) {
+      // requirement and equity after closing phi: (1 - phi) R (1 + b) <= E - phi c N, c the fee rate (slippage aside)
+      const e = this.equityOf(i);
+      const r = this.requirementOf(i) * (1 + plan.restoreBuffer);
+      const c = this.config.liquidation.fee;
+      const need = r - c * gross > 0 ? (r - e) / (r - c * gross) : 1;
+      if (need > phi) phi = need;
+    }
+    if (phi >= 1) {
+      this.liquidate(i, step, events);
+      return;
+    }
+    const l = this.ledger;
+    let realised = 0;
+    let notional = 0;
+    let slip = 0;
+    for (let m = 0; m < this.nm; m++) {
+      const full = this.size[bm + m];
+      if (full === 0) continue;
+      const s = full * phi;
+      const a = this.marketAsset[m];
+      const p = this.px[a];
+      const n = Math.abs(s) * p;
+      const depth = this.mLiq.depth[m];
+      const f = Math.min(1 - PRICE_FLOOR, fillFactor(n, depth, this.mLiq.slippage[m]));
+      const fill = s > 0 ? p * (1 - f) : p * (1 + f);
+      realised += s * (fill - this.entry[bm + m]);
+      slip += n * f;
+      notional += n;
+      const move = this.mLiq.impact[m] * (n / depth);
+      this.movePrice(a, s > 0 ? Math.max(PRICE_FLOOR, 1 - move) : 1 + move);
+      this.size[bm + m] = full - s;
+    }
+    const fee = this.config.liquidation.fee * notional;
+    this.cash[i] += realised - fee;
+    l.insuranceFund += fee;
+    l.liquidations++;
+    l.partialLiquidations++;
+    l.liquidatedNotional += notional;
+    l.slippage += slip;
+    l.fees += fee;
+    l.realisedPnl += realised;
+    events.liquidation(step, i, -1, phi, NaN, NaN, notional, slip, fee, 0, 0, 0, EVENT_CROSS_PARTIAL);
+    if (this.equityOf(i) < 0) this.liquidate(i, step, events);
   }
 
   private movePrice(a: number, factor: number): void {

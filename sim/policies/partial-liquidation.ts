@@ -36,6 +36,8 @@ export function cooldownSteps(cooldownSeconds: number, stepSeconds: number): num
  * to restore maintenance plus a 2% buffer (mechanics.md 1.5): set `restoreBuffer: 0.02`. The venue executes the plan
  * (sim/perp.ts liquidatePartial): each slice goes through the book with its own square-root slippage, fee and bounty;
  * a slice that would leave negative collateral closes the position whole. Logs every step with partial liquidations.
+ * On the cross-margin venue (`cross` hook) an account above `minNotional` of positions has the share closed from every
+ * position at once and stays open (no cooldown there); see docs/cross-margin.md.
  */
 export const partialLiquidation: PolicyKind<PartialLiquidationParams> = {
   kind: 'partial-liquidation',
@@ -44,6 +46,7 @@ export const partialLiquidation: PolicyKind<PartialLiquidationParams> = {
   create(p, env) {
     const cooldown = cooldownSteps(p.cooldownSeconds, env.stepSeconds);
     let seen = 0;
+    let seenCross = 0;
     let notional0 = 0;
     let count0 = 0;
     return {
@@ -55,6 +58,12 @@ export const partialLiquidation: PolicyKind<PartialLiquidationParams> = {
         plan.restoreBuffer = p.restoreBuffer;
         notional0 = view.ledger.liquidatedNotional;
         count0 = view.ledger.liquidations;
+      },
+      cross(_view, plan) {
+        // the cross-margin venue: a share of every position of a large account (sim/cross/venue.ts liquidatePartOrAll)
+        plan.partialFraction = p.fraction;
+        plan.partialMinNotional = p.minNotional;
+        plan.restoreBuffer = p.restoreBuffer;
       },
       afterStep(view) {
         const l = view.ledger;
@@ -68,6 +77,12 @@ export const partialLiquidation: PolicyKind<PartialLiquidationParams> = {
             k,
             p.minNotional,
           );
+        }
+        const c = view.cross;
+        if (c && c.ledger.partialLiquidations > seenCross) {
+          const kc = c.ledger.partialLiquidations - seenCross;
+          seenCross = c.ledger.partialLiquidations;
+          env.log('partial-liquidation', `cross venue: ${kc} account${kc > 1 ? 's' : ''} above ${usd0(p.minNotional)} had ${pct2(p.fraction)} or more of every position closed`, kc, p.minNotional);
         }
       },
     };

@@ -2,7 +2,7 @@
 // collateral assets, the dYdX cross example as an account, liquidation accounting and its conservation of value.
 import { describe, expect, it } from 'vitest';
 import { CrossSchema } from '../../../sim/cross/config.js';
-import { CrossVenue, EVENT_CROSS_LIQUIDATION } from '../../../sim/cross/venue.js';
+import { CrossVenue, EVENT_CROSS_LIQUIDATION, EVENT_CROSS_PARTIAL } from '../../../sim/cross/venue.js';
 import { EventLog } from '../../../sim/events.js';
 
 /** A venue on ETH (MMF 5%) and STRK (MMF 10%) with ETH collateral (haircut 10%), deep markets unless given. */
@@ -163,5 +163,43 @@ describe('liquidation', () => {
     expect(v.stepLiquidations).toBe(2);
     expect(v.stepPending).toBe(1);
     expect(Array.from(v.open.subarray(0, 3))).toEqual([0, 0, 1]); // in account order
+  });
+
+  it('partial liquidation: a share of every position of a large account is closed and the account stays open', () => {
+    const v = venue({ liquidation: { fee: 0.01 } });
+    const i = v.seedAccount(0, 20_000);
+    v.seedPosition(i, 0, 100); // 300,000 of ETH
+    v.seedPosition(i, 1, 100_000); // 175,000 of STRK
+    const small = v.seedAccount(0, 1_000);
+    v.seedPosition(small, 0, 10); // 30,000 of ETH: below minNotional, liquidated whole
+    v.finishSeeding();
+    v.setPrices([2880, 1.75], 0, 2880); // ETH -4%: equity 8,000 < requirement 14,400 + 17,500
+    Object.assign(v.plan, { partialFraction: 0.2, partialMinNotional: 100_000, restoreBuffer: 0 });
+    const ev = new EventLog();
+    v.marginPass(1, false, ev);
+    expect(v.open[i]).toBe(1);
+    expect(v.size[i * 2]).toBeCloseTo(80, 12);
+    expect(v.size[i * 2 + 1]).toBeCloseTo(80_000, 12);
+    expect(v.ledger.partialLiquidations).toBe(1);
+    expect(ev.kind[0]).toBe(EVENT_CROSS_PARTIAL);
+    expect(ev.size[0]).toBe(0.2);
+    // realised: 20 ETH at 2880 bought at 3000 (-2,400); fee 1% of 20 x 2880 + 20,000 x 1.75
+    expect(v.cash[i]).toBeCloseTo(20_000 - 2_400 - 0.01 * (57_600 + 35_000), 9);
+    expect(v.open[small]).toBe(0);
+    expect(v.ledger.liquidations).toBe(2);
+  });
+
+  it('partial liquidation with a restore buffer closes just enough (Drift style)', () => {
+    const v = venue({ liquidation: { fee: 0.01 } });
+    const i = v.seedAccount(0, 20_000);
+    v.seedPosition(i, 0, 100);
+    v.finishSeeding();
+    v.setPrices([2850, 1.75], 0, 2850); // equity 5,000 < requirement 14,250
+    Object.assign(v.plan, { partialFraction: 0.01, partialMinNotional: 0, restoreBuffer: 0.02 });
+    v.marginPass(1, false, new EventLog());
+    expect(v.open[i]).toBe(1);
+    // after: equity = requirement x 1.02 exactly (no slippage in these markets)
+    expect(v.equityOf(i)).toBeCloseTo(v.requirementOf(i) * 1.02, 6);
+    expect(v.size[i * 2]).toBeLessThan(100 * (1 - 0.01));
   });
 });

@@ -1,0 +1,219 @@
+// scenarios/cross-margin-crash.yaml from the command line and in process: it validates, runs its five policies, writes
+// the cross_* columns and events, conserves value every step, is deterministic with common random numbers across
+// policies, and its policies change the outcome (numbers from seed 11; see the scenario file and docs/cross-margin.md).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadResults } from '../../../reports/load.js';
+import { runScenario } from '../../../sim/run.js';
+import { loadScenario, parseScenario } from '../../../sim/scenario.js';
+import type { World } from '../../../sim/world.js';
+import { repoRoot } from '../helpers.js';
+
+const cli = path.join(repoRoot, 'dist', 'cli.js');
+const file = path.join(repoRoot, 'scenarios/cross-margin-crash.yaml');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'bulwark-cross-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function bulwark(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** |a / b - 1| <= rel */
+const near = (a: number, b: number, rel = 1e-6): boolean => Math.abs(a / b - 1) <= rel;
+
+describe('scenarios/cross-margin-crash.yaml from the CLI', () => {
+  const out = path.join(tmp, 'crash');
+  const r = bulwark('run', 'scenarios/cross-margin-crash.yaml', '--out', out, '--json');
+  const runs = r.code === 0 ? (JSON.parse(r.stdout).runs as Record<string, any>[]) : [];
+  const by = Object.fromEntries(runs.map((x) => [x.policy, x]));
+
+  it('validates and runs its five policies', () => {
+    expect(bulwark('validate', 'scenarios/cross-margin-crash.yaml').code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
+    expect(runs.map((x) => x.policy)).toEqual(['none', 'portfolio-margin', 'dynamic-haircuts', 'partial-liquidation', 'vol-breaker']);
+  });
+
+  it('none: 906 of 2,000 accounts liquidated, $0.67M of bad debt, all of it paid by the fund the fees filled', () => {
+    const n = by.none;
+    expect(n.cross_accounts).toBe(2000);
+    expect(n.cross_liquidations).toBe(906);
+    expect(near(n.cross_bad_debt, 671_724.88)).toBe(true);
+    expect(n.cross_uncovered_bad_debt).toBe(0);
+    expect(near(n.cross_collateral_sold, 13_785_719.70)).toBe(true);
+    expect(n.cross_netting_initial).toBe(0); // standard margin: the summed requirement
+    expect(n.cross_min_margin_ratio).toBeLessThan(0); // an account was found under water
+    // the fund: initial + fees - bad debt
+    expect(n.cross_insurance_fund_final).toBeCloseTo(2_000_000 + n.cross_fees - n.cross_bad_debt, 4);
+  });
+
+  it('the policies change the outcome', () => {
+    const none = by.none.cross_bad_debt;
+    // portfolio margin nets 16% of the requirement at the start; hedged accounts survive, fewer forced sales: -9%
+    expect(by['portfolio-margin'].cross_netting_initial).toBeCloseTo(0.1607, 4);
+    expect(near(by['portfolio-margin'].cross_bad_debt, 609_810.47)).toBe(true);
+    expect(by['portfolio-margin'].cross_liquidations).toBeLessThan(by.none.cross_liquidations);
+    // haircuts that follow volatility react once the crash is under way: 11 more liquidations, bad debt about equal
+    expect(by['dynamic-haircuts'].cross_liquidations).toBe(917);
+    expect(by['dynamic-haircuts'].interventions).toBe(8);
+    expect(Math.abs(by['dynamic-haircuts'].cross_bad_debt / none - 1)).toBeLessThan(0.01);
+    // 20% slices a minute cannot keep up with a 12-minute fall: 3.3x the bad debt
+    expect(by['partial-liquidation'].cross_partial_liquidations).toBe(1291);
+    expect(near(by['partial-liquidation'].cross_bad_debt, 2_191_682.49)).toBe(true);
+    // a breaker that also halts liquidations lets accounts sink for 75 steps: 55x the bad debt, $34.5M uncovered
+    expect(by['vol-breaker'].steps_halted).toBe(75);
+    expect(near(by['vol-breaker'].cross_bad_debt, 36_715_820.90)).toBe(true);
+    expect(near(by['vol-breaker'].cross_uncovered_bad_debt, 34_518_745.53)).toBe(true);
+  });
+
+  it('writes the cross columns to runs, steps and events', () => {
+    const res = loadResults(out);
+    expect(res.runs.map((x: any) => x.cross_bad_debt)).toEqual(runs.map((x) => x.cross_bad_debt));
+    const t = res.steps;
+    expect(t.numRows).toBe(5 * 360);
+    const col = (name: string) => Array.from(t.getChild(name)!.toArray() as ArrayLike<number>).slice(0, 360); // 'none' first
+    expect(col('cross_bad_debt')[359]).toBe(by.none.cross_bad_debt);
+    expect(col('cross_liquidations').reduce((a, b) => a + b, 0)).toBe(906);
+    expect(col('cross_open_accounts')[0]).toBe(2000);
+    expect(col('cross_open_accounts')[359]).toBe(2000 - 906);
+    expect(Math.min(...col('cross_ratio_min'))).toBeCloseTo(by.none.cross_min_margin_ratio, 12);
+    expect(col('cross_ratio_p5')[0]).toBeLessThan(col('cross_ratio_p50')[0]);
+    expect(col('cross_requirement')[0]).toBeGreaterThan(0);
+    const pm = Array.from(t.getChild('cross_netting')!.toArray() as Float64Array).slice(360, 720);
+    expect(pm[0]).toBeCloseTo(by['portfolio-margin'].cross_netting_initial, 12);
+    const e = res.events;
+    const count = (policy: string, action: string) => {
+      let n = 0;
+      for (let i = 0; i < e.numRows; i++) if (e.getChild('policy')!.get(i) === policy && e.getChild('action')!.get(i) === action) n++;
+      return n;
+    };
+    expect(count('none', 'cross-liquidate')).toBe(906);
+    expect(count('partial-liquidation', 'cross-partial')).toBe(1291);
+    expect(count('partial-liquidation', 'cross-liquidate')).toBe(2196 - 1291);
+  });
+});
+
+describe('cross-margin-crash in process', () => {
+  const ls = loadScenario(file);
+
+  /** Runs a policy and checks, after every step, the venue's USD and collateral conservation identities. */
+  function conserved(policy: string) {
+    let c0 = NaN;
+    let units0: number[] = [];
+    let worst = 0;
+    const check = (w: World) => {
+      const v = w.cross!;
+      const l = v.ledger;
+      let cash = 0;
+      const units = new Array(v.nk).fill(0);
+      for (let i = 0; i < v.count; i++) {
+        if (v.open[i] !== 1) continue;
+        cash += v.cash[i];
+        for (let k = 0; k < v.nk; k++) units[k] += v.units[i * v.nk + k];
+      }
+      // balances + fund + what traders kept - uncovered - P&L from the counterparty - collateral sold = constant
+      const c = cash + l.insuranceFund + l.returnedToTraders - l.uncoveredBadDebt - l.realisedPnl - l.collateralProceeds;
+      if (Number.isNaN(c0)) {
+        c0 = c;
+        units0 = units.map((u, k) => u + l.collateralSoldUnits[k] + l.collateralReturnedUnits[k]);
+      }
+      worst = Math.max(worst, Math.abs(c - c0) / 1e8);
+      units.forEach((u, k) => expect(u + l.collateralSoldUnits[k] + l.collateralReturnedUnits[k]).toBeCloseTo(units0[k], 6));
+    };
+    const r = runScenario(ls.scenario, { policy, seed: ls.scenario.seed, baseDir: ls.baseDir, onStep: check });
+    return { r, worst };
+  }
+
+  it.each(['none', 'partial-liquidation', 'vol-breaker'])('conserves USD and collateral units every step (%s)', (policy) => {
+    const { r, worst } = conserved(policy);
+    expect(r.error).toBeUndefined();
+    expect(r.summary.cross_liquidations).toBeGreaterThan(800);
+    expect(worst).toBeLessThan(1e-12); // relative to $100M of deposits
+  });
+
+  it('is a pure function of (scenario, policy, seed); policies leave the market path alone until they act', () => {
+    const paths = (policy: string) => {
+      const rows: number[][] = [];
+      let first = -1;
+      runScenario(ls.scenario, {
+        policy,
+        seed: 11,
+        baseDir: ls.baseDir,
+        onStep: (w) => {
+          rows.push(Array.from(w.prices));
+          if (first < 0 && w.cross!.ledger.liquidations > 0) first = w.step;
+        },
+      });
+      return { rows, first };
+    };
+    const a = runScenario(ls.scenario, { policy: 'none', seed: 11, baseDir: ls.baseDir }).summary;
+    const b = runScenario(ls.scenario, { policy: 'none', seed: 11, baseDir: ls.baseDir }).summary;
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    const none = paths('none');
+    const pm = paths('portfolio-margin');
+    const until = Math.min(none.first, pm.first);
+    expect(until).toBeGreaterThan(100);
+    // every asset's price identical up to the first liquidation of either run (common random numbers)
+    expect(pm.rows.slice(0, until)).toEqual(none.rows.slice(0, until));
+    expect(pm.rows[359]).not.toEqual(none.rows[359]);
+    const other = runScenario(ls.scenario, { policy: 'none', seed: 12, baseDir: ls.baseDir }).summary;
+    expect(other.cross_bad_debt).not.toBe(a.cross_bad_debt);
+  });
+});
+
+describe('cross-margin input errors name the field', () => {
+  const base = {
+    steps: 10,
+    market: { assets: [{ name: 'BTC', initialPrice: 100000 }, { name: 'ETH', initialPrice: 4000 }] },
+    oracle: { kind: 'spot' },
+    cross: { markets: [{ asset: 'BTC' }, { asset: 'ETH' }], collateral: [{ asset: 'ETH' }] },
+    agents: [{ kind: 'cross-traders', count: 10 }],
+  };
+  const bad = (patch: (s: any) => void) => {
+    const s = structuredClone(base) as any;
+    patch(s);
+    try {
+      parseScenario({ name: 't', ...s });
+    } catch (e: any) {
+      return { path: e.data?.path ?? e.data?.details?.[0]?.path, message: String(e.data?.message ?? e.message) + ' ' + JSON.stringify(e.data?.details ?? []) };
+    }
+    return undefined;
+  };
+
+  it('an asset the market does not have', () => {
+    const e = bad((s) => (s.cross.markets[1].asset = 'SOL'))!;
+    expect(e.path).toBe('cross.markets[1].asset');
+    expect(e.message).toContain("no asset named 'SOL'");
+    expect(e.message).toContain('BTC, ETH');
+  });
+  it('an asset listed twice', () => {
+    expect(bad((s) => s.cross.markets.push({ asset: 'BTC' }))!.path).toBe('cross.markets[2].asset');
+  });
+  it('maintenance above initial margin', () => {
+    const e = bad((s) => (s.cross.markets[0] = { asset: 'BTC', initialMargin: 0.02, maintenanceMargin: 0.05 }))!;
+    expect(e.message).toContain('maintenanceMargin');
+  });
+  it('cross-traders without a cross section', () => {
+    const e = bad((s) => delete s.cross)!;
+    expect(e.path).toBe('agents[0]');
+    expect(e.message).toContain("add a 'cross:' section");
+  });
+  it('a scenario key that is not an asset', () => {
+    expect(bad((s) => (s.cross.margin = { mode: 'portfolio', scenarios: [{ BTC: -0.2, DOGE: -0.5 }] }))!.path).toBe('cross.margin.scenarios[0].DOGE');
+  });
+  it('collateral shares of an asset the venue does not take: exit 2 from the CLI, nothing written', () => {
+    const s = structuredClone(base) as any;
+    s.agents[0].collateral = { BTC: 0.5 };
+    const f = path.join(tmp, 'bad-collateral.json');
+    writeFileSync(f, JSON.stringify({ name: 'bad', ...s }));
+    const out = path.join(tmp, 'bad-out');
+    const r = bulwark('run', f, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('agents.cross-traders.collateral.BTC');
+    expect(r.stderr).toContain("'BTC' is not a collateral asset of the cross venue; expected one of: ETH");
+    expect(spawnSync('ls', [out]).status).not.toBe(0);
+  });
+});
