@@ -122,6 +122,7 @@ export const RUNS_COLUMN_TYPES = {
   cross_bad_debt: 'float64',
   cross_uncovered_bad_debt: 'float64',
   cross_unrealized_bad_debt: 'float64',
+  cross_insurance_fund_initial: 'float64',
   cross_insurance_fund_final: 'float64',
   cross_insurance_fund_min: 'float64',
   cross_min_margin_ratio: 'float64',

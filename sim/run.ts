@@ -94,6 +94,7 @@ export interface RunSummary {
   cross_bad_debt: number;
   cross_uncovered_bad_debt: number;
   cross_unrealized_bad_debt: number;
+  cross_insurance_fund_initial: number;
   cross_insurance_fund_final: number;
   cross_insurance_fund_min: number;
   cross_min_margin_ratio: number;

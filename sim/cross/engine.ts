@@ -92,6 +92,7 @@ export interface CrossSummary {
   cross_bad_debt: number;
   cross_uncovered_bad_debt: number;
   cross_unrealized_bad_debt: number;
+  cross_insurance_fund_initial: number;
   cross_insurance_fund_final: number;
   cross_insurance_fund_min: number;
   cross_min_margin_ratio: number;
@@ -111,6 +112,7 @@ export function crossSummary(v: CrossVenue | null, series: CrossSeries): CrossSu
       cross_bad_debt: 0,
       cross_uncovered_bad_debt: 0,
       cross_unrealized_bad_debt: 0,
+      cross_insurance_fund_initial: 0,
       cross_insurance_fund_final: 0,
       cross_insurance_fund_min: 0,
       cross_min_margin_ratio: NaN,
@@ -135,6 +137,7 @@ export function crossSummary(v: CrossVenue | null, series: CrossSeries): CrossSu
     cross_bad_debt: l.badDebt,
     cross_uncovered_bad_debt: l.uncoveredBadDebt,
     cross_unrealized_bad_debt: unrealised,
+    cross_insurance_fund_initial: l.insuranceFundInitial,
     cross_insurance_fund_final: l.insuranceFund,
     cross_insurance_fund_min: l.insuranceFundMin,
     cross_min_margin_ratio: l.minMarginRatio === Infinity ? NaN : l.minMarginRatio,

@@ -8,8 +8,11 @@ export const PortfolioMarginParams = z
   .object({
     kind: z.literal('portfolio-margin'),
     name: z.string().min(1).optional(),
-    /** Share of each asset's move that can go against the account independently (1 - spread credit; 1 = no credit across assets). */
-    dispersion: z.number().min(0).max(1).default(0.5),
+    /**
+     * Share of each asset's move that can go against the account independently (1 - spread credit; 1 = no credit
+     * across assets). Omitted: the scenario's `cross.margin.dispersion` (so a sweep over that key moves it).
+     */
+    dispersion: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type PortfolioMarginParams = z.infer<typeof PortfolioMarginParams>;
@@ -30,7 +33,7 @@ export const portfolioMargin: PolicyKind<PortfolioMarginParams> = {
       name: env.name,
       cross(_view, plan) {
         plan.portfolio = true;
-        plan.dispersion = p.dispersion;
+        if (p.dispersion !== undefined) plan.dispersion = p.dispersion;
       },
     };
   },

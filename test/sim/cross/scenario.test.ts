@@ -134,6 +134,18 @@ describe('cross-margin-crash in process', () => {
     expect(worst).toBeLessThan(1e-12); // relative to $100M of deposits
   });
 
+  it('portfolio margin follows cross.margin.dispersion: less credit, less netting; at 1 it is stricter than the sum (collateral is exposure)', () => {
+    const at = (d: number) => {
+      const s = structuredClone(ls.scenario);
+      s.cross!.margin.dispersion = d;
+      return runScenario(s, { policy: 'portfolio-margin', seed: 11, baseDir: ls.baseDir }).summary;
+    };
+    const d8 = at(0.8);
+    expect(d8.cross_netting_initial).toBeCloseTo(0.0611, 4);
+    expect(near(d8.cross_bad_debt, 621_460.96)).toBe(true);
+    expect(at(1).cross_netting_initial).toBeCloseTo(-0.0054, 4);
+  });
+
   it('is a pure function of (scenario, policy, seed); policies leave the market path alone until they act', () => {
     const paths = (policy: string) => {
       const rows: number[][] = [];
