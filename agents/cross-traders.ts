@@ -37,20 +37,64 @@ export const CrossTradersParams = z
     longShare: z.number().min(0).max(1).default(0.7),
     /** Assets whose markets the accounts trade (default: every market of `cross.markets`). */
     markets: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * Account management during the run: each step a Poisson number (mean `perStep`) of this population's open
+     * accounts is looked at; one whose equity / maintenance requirement is below `below` either deposits USD
+     * (`deposit`, from a shared `reserve`; omitted: unlimited) or closes a share of every position (`reduce`) to bring
+     * the ratio back to `target`. Omitted: accounts are left alone.
+     */
+    manage: z
+      .object({
+        perStep: z.number().min(0).default(5),
+        below: z.number().positive().default(1.5),
+        target: z.number().positive().default(3),
+        action: z.enum(['deposit', 'reduce']).default('reduce'),
+        reserve: z.number().min(0).optional(),
+      })
+      .strict()
+      .refine((m) => m.target > m.below, { message: 'target must be above below', path: ['target'] })
+      .optional(),
   })
   .strict()
   .refine((v) => v.mix.directional + v.mix.pairs + v.mix.basis > 0, { message: 'at least one of mix.directional, mix.pairs, mix.basis must be positive', path: ['mix'] });
 export type CrossTradersParams = z.infer<typeof CrossTradersParams>;
 
-/** The cross venue liquidates on its own; these accounts only exist (no intents during the run). */
+/** The cross venue liquidates on its own; with `manage`, accounts deposit or reduce through intents (CROSS_DEPOSIT, CROSS_REDUCE). */
 export const crossTraders: AgentKind<CrossTradersParams> = {
   kind: 'cross-traders',
   summary: 'Cross-margin accounts: USD and collateral assets in one balance, positions in several perp markets (baskets, pairs, basis trades).',
   params: CrossTradersParams,
   create(p, env) {
     const where = (field: string) => `agents.${env.name}.${field}`;
+    const mine: number[] = [];
+    let reserve = p.manage?.reserve ?? Infinity;
     return {
       name: env.name,
+      decide(view, rng, out) {
+        const m = p.manage;
+        const v = view.cross;
+        if (m === undefined || v === null || mine.length === 0) return;
+        const k = rng.poisson(m.perStep);
+        for (let j = 0; j < k; j++) {
+          const i = mine[rng.int(mine.length)];
+          if (v.open[i] !== 1) continue;
+          const r = v.requirementOf(i);
+          if (!(r > 0)) continue;
+          const e = v.equityOf(i);
+          if (e / r >= m.below) continue;
+          if (m.action === 'deposit') {
+            const usd = Math.min(reserve, m.target * r - e);
+            if (usd > 0) {
+              reserve -= usd;
+              out.crossDeposit(env.index, i, usd);
+            }
+          } else {
+            // (1 - phi) r target = e: the share of every position to close (fees and slippage aside)
+            const phi = e > 0 ? 1 - e / (m.target * r) : 1;
+            if (phi > 0) out.crossReduce(env.index, i, phi);
+          }
+        }
+      },
       init(book, rng) {
         const x = book.cross;
         if (x === undefined) throw new InputError({ code: 'scenario.invalid', path: `agents.${env.name}`, message: "cross-traders need a 'cross:' section" });
@@ -80,6 +124,7 @@ export const crossTraders: AgentKind<CrossTradersParams> = {
             const [k, m] = hedgeable[rng.int(hedgeable.length)];
             const units = value / x.collateralPrice(k);
             const i = x.seedAccount(env.index, 0);
+            mine.push(i);
             x.seedCollateral(i, k, units);
             x.seedPosition(i, m, -units);
             continue;
@@ -88,6 +133,7 @@ export const crossTraders: AgentKind<CrossTradersParams> = {
           for (let j = 0; j < coll.length; j++) sum += (shares[j] = Math.max(0, sample(dists[j], rng)));
           const scale = sum > 1 ? 1 / sum : 1;
           const i = x.seedAccount(env.index, value * (1 - sum * scale));
+          mine.push(i);
           for (let j = 0; j < coll.length; j++) if (shares[j] > 0) x.seedCollateral(i, coll[j], (value * shares[j] * scale) / x.collateralPrice(coll[j]));
           const gross = value * lev;
           if (type === 0 || markets.length < 2) {

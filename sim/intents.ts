@@ -17,6 +17,9 @@ export const INTENT_REPAY = 22;
 export const INTENT_LIQUIDATE_LOANS = 23;
 /** Options venue (sim/options/): kinds 30-39. */
 export const INTENT_OPTION_TRADE = 30;
+/** Cross-margin venue (sim/cross/): kinds 40-49. */
+export const INTENT_CROSS_DEPOSIT = 40;
+export const INTENT_CROSS_REDUCE = 41;
 
 /**
  * Columns of intents for one step. `open` asks for a new isolated position, `close` for closing an owned one,
@@ -178,6 +181,20 @@ export class Intents {
     this.ratio[i] = maxCount;
     this.amount[i] = capital;
     this.extra[i] = minProfit;
+  }
+
+  /** Cross margin: add `usd` to the balance of an owned cross account (always allowed: it only lowers risk). */
+  crossDeposit(agent: number, account: number, usd: number): void {
+    const i = this.push(INTENT_CROSS_DEPOSIT, agent);
+    this.account[i] = account;
+    this.amount[i] = usd;
+  }
+
+  /** Cross margin: close `fraction` of every position of an owned cross account through each market (refused in a full halt). */
+  crossReduce(agent: number, account: number, fraction: number): void {
+    const i = this.push(INTENT_CROSS_REDUCE, agent);
+    this.account[i] = account;
+    this.ratio[i] = fraction;
   }
 
   private push(kind: number, agent: number): number {

@@ -63,6 +63,7 @@ export interface RunSummary {
   lending_collateral_seized: number;
   lending_protocol_fees: number;
   lending_bad_debt: number;
+  lending_reserves_initial: number;
   lending_reserves: number;
   lending_reserves_min: number;
   lending_liquidator_pnl: number;
@@ -79,6 +80,7 @@ export interface RunSummary {
   options_forced_hedges: number;
   options_bad_debt: number;
   options_uncovered_bad_debt: number;
+  options_insurance_fund_initial: number;
   options_insurance_fund_final: number;
   options_peak_writer_delta: number;
   options_peak_writer_gamma: number;
@@ -87,6 +89,8 @@ export interface RunSummary {
   cross_accounts: number;
   cross_liquidations: number;
   cross_partial_liquidations: number;
+  cross_top_ups: number;
+  cross_reductions: number;
   cross_liquidated_notional: number;
   cross_collateral_sold: number;
   cross_slippage: number;

@@ -82,6 +82,8 @@ export const CrossSchema = z
       })
       .strict()
       .default({ fee: 0.015 }),
+    /** Fee on the notional of trades accounts make themselves (reductions), kept by the venue (Synthetix v3 taker 0.05%, mechanics.md 1.4). */
+    tradingFee: z.number().min(0).max(1).default(0.0005),
     /** Insurance fund (USD) before step 0: it pays the bad debt of liquidated accounts, the rest is uncovered. */
     insuranceFund: z.number().min(0).default(1_000_000),
     /** Default liquidity of every asset's market. */

@@ -1,4 +1,5 @@
 // The cross-margin venue's part of each phase: each function is called with one line from sim/phases/*.ts.
+import { INTENT_CROSS_DEPOSIT, INTENT_CROSS_REDUCE, type Intents } from '../intents.js';
 import type { Scenario } from '../scenario.js';
 import type { World } from '../world.js';
 import type { CrossSeries } from './series.js';
@@ -19,6 +20,7 @@ export function planCross(w: World): void {
   const v = w.cross;
   if (v === null) return;
   v.setPrices(w.prices, w.market.venueIndex, w.oracle);
+  v.impactFactor.fill(1);
   const c = v.config;
   const plan = v.plan;
   plan.portfolio = c.margin.mode === 'portfolio';
@@ -31,6 +33,23 @@ export function planCross(w: World): void {
   plan.partialMinNotional = 0;
   plan.restoreBuffer = 0;
   for (const pol of w.policies) pol.cross?.(w, plan);
+}
+
+/** Whether an intent kind belongs to the cross-margin venue. */
+export function isCrossIntent(kind: number): boolean {
+  return kind === INTENT_CROSS_DEPOSIT || kind === INTENT_CROSS_REDUCE;
+}
+
+/**
+ * Agents phase: applies cross intent j. A deposit is always allowed (it only lowers risk); a reduction trades through
+ * the markets and is refused in a full halt. Reductions move prices like liquidations; the engine applies the moves
+ * to the market after the margin pass (crossPass), so the factors accumulate from here.
+ */
+export function applyCrossIntent(w: World, out: Intents, j: number): void {
+  const v = w.cross;
+  if (v === null) return;
+  if (out.kind[j] === INTENT_CROSS_DEPOSIT) v.deposit(out.agent[j], out.account[j], out.amount[j]);
+  else v.reduce(out.agent[j], out.account[j], out.ratio[j], w.halted === 2);
 }
 
 /**
@@ -85,6 +104,8 @@ export interface CrossSummary {
   cross_accounts: number;
   cross_liquidations: number;
   cross_partial_liquidations: number;
+  cross_top_ups: number;
+  cross_reductions: number;
   cross_liquidated_notional: number;
   cross_collateral_sold: number;
   cross_slippage: number;
@@ -105,6 +126,8 @@ export function crossSummary(v: CrossVenue | null, series: CrossSeries): CrossSu
       cross_accounts: 0,
       cross_liquidations: 0,
       cross_partial_liquidations: 0,
+      cross_top_ups: 0,
+      cross_reductions: 0,
       cross_liquidated_notional: 0,
       cross_collateral_sold: 0,
       cross_slippage: 0,
@@ -130,6 +153,8 @@ export function crossSummary(v: CrossVenue | null, series: CrossSeries): CrossSu
     cross_accounts: v.count,
     cross_liquidations: l.liquidations,
     cross_partial_liquidations: l.partialLiquidations,
+    cross_top_ups: l.topUps,
+    cross_reductions: l.reductions,
     cross_liquidated_notional: l.liquidatedNotional,
     cross_collateral_sold: l.collateralSold,
     cross_slippage: l.slippage,

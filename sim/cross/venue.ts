@@ -64,6 +64,14 @@ export class CrossLedger {
   uncoveredBadDebt = 0;
   /** USD balance liquidated accounts kept after fees. */
   returnedToTraders = 0;
+  /** USD accounts added to their balance during the run (deposit intents). */
+  topUps = 0;
+  /** Reductions accounts made themselves, their notional, and the trading fees they paid (kept by the venue). */
+  reductions = 0;
+  reducedNotional = 0;
+  tradingFees = 0;
+  /** Deposit and reduce intents refused (not the owner, account closed, or a full halt). */
+  refusedIntents = 0;
   /** Liquidations that closed only part of an account (partial liquidation). */
   partialLiquidations = 0;
   /** Smallest equity / maintenance requirement seen over accounts and steps. */
@@ -156,7 +164,7 @@ export class CrossVenue implements CrossBook {
   private readonly cLiq: Liq;
   /** Every asset's price this step, moved by liquidations during the pass. */
   readonly px: Float64Array;
-  /** Product of the liquidations' impact factors per asset this pass (the engine applies it to the market). */
+  /** Product of this step's impact factors per asset (reductions and liquidations; the engine applies it to the market after the pass and resets it). */
   readonly impactFactor: Float64Array;
   count = 0;
   private cap = 0;
@@ -175,6 +183,9 @@ export class CrossVenue implements CrossBook {
   private readonly moves: Float64Array;
   private readonly nScenarios: number;
   private ratios = new Float64Array(0);
+  /** Notional and slippage of the last closeShare. */
+  private closed = 0;
+  private closedSlip = 0;
 
   constructor(readonly config: CrossConfig, assetNames: readonly string[], initialPrices: ArrayLike<number>) {
     const c = config;
@@ -345,7 +356,6 @@ export class CrossVenue implements CrossBook {
    * trades are the next account's prices (the cascade within a step).
    */
   marginPass(step: number, haltedAll: boolean, events: EventLog): void {
-    this.impactFactor.fill(1);
     let done = 0;
     let pending = 0;
     for (let i = 0; i < this.count; i++) {
@@ -372,27 +382,9 @@ export class CrossVenue implements CrossBook {
    */
   liquidate(i: number, step: number, events: EventLog): void {
     const l = this.ledger;
-    let realised = 0;
-    let notional = 0;
-    let slip = 0;
-    const bm = i * this.nm;
-    for (let m = 0; m < this.nm; m++) {
-      const s = this.size[bm + m];
-      if (s === 0) continue;
-      const a = this.marketAsset[m];
-      const p = this.px[a];
-      const n = Math.abs(s) * p;
-      const depth = this.mLiq.depth[m];
-      const f = Math.min(1 - PRICE_FLOOR, fillFactor(n, depth, this.mLiq.slippage[m]));
-      const fill = s > 0 ? p * (1 - f) : p * (1 + f);
-      realised += s * (fill - this.entry[bm + m]);
-      slip += n * f;
-      notional += n;
-      const move = this.mLiq.impact[m] * (n / depth);
-      this.movePrice(a, s > 0 ? Math.max(PRICE_FLOOR, 1 - move) : 1 + move);
-      this.size[bm + m] = 0;
-      this.entry[bm + m] = 0;
-    }
+    const realised = this.closeShare(i, 1);
+    const notional = this.closed;
+    let slip = this.closedSlip;
     let cash = this.cash[i] + realised;
     const bk = i * this.nk;
     // the fee is due on the closed notional; collateral is sold to pay the deficit and then the fee, and the fee is
@@ -491,6 +483,28 @@ export class CrossVenue implements CrossBook {
       return;
     }
     const l = this.ledger;
+    const realised = this.closeShare(i, phi);
+    const notional = this.closed;
+    const slip = this.closedSlip;
+    const fee = this.config.liquidation.fee * notional;
+    this.cash[i] += realised - fee;
+    l.insuranceFund += fee;
+    l.liquidations++;
+    l.partialLiquidations++;
+    l.liquidatedNotional += notional;
+    l.slippage += slip;
+    l.fees += fee;
+    l.realisedPnl += realised;
+    events.liquidation(step, i, -1, phi, NaN, NaN, notional, slip, fee, 0, 0, 0, EVENT_CROSS_PARTIAL);
+    if (this.equityOf(i) < 0) this.liquidate(i, step, events);
+  }
+
+  /**
+   * Closes `phi` of every position of account i through each market's liquidity (square-root slippage, impact on the
+   * asset's price); returns the realised P&L, and leaves the closed notional and the slippage in `closed`, `closedSlip`.
+   */
+  private closeShare(i: number, phi: number): number {
+    const bm = i * this.nm;
     let realised = 0;
     let notional = 0;
     let slip = 0;
@@ -510,18 +524,43 @@ export class CrossVenue implements CrossBook {
       const move = this.mLiq.impact[m] * (n / depth);
       this.movePrice(a, s > 0 ? Math.max(PRICE_FLOOR, 1 - move) : 1 + move);
       this.size[bm + m] = full - s;
+      if (phi === 1) this.entry[bm + m] = 0;
     }
-    const fee = this.config.liquidation.fee * notional;
+    this.closed = notional;
+    this.closedSlip = slip;
+    return realised;
+  }
+
+  /** Deposit intent: `usd` more in owned account i. False (refused) if it is not the agent's or not open. */
+  deposit(agent: number, i: number, usd: number): boolean {
+    if (!(i >= 0 && i < this.count && this.owner[i] === agent && this.open[i] === 1 && usd > 0)) {
+      this.ledger.refusedIntents++;
+      return false;
+    }
+    this.cash[i] += usd;
+    this.ledger.topUps += usd;
+    return true;
+  }
+
+  /**
+   * Reduce intent: closes `fraction` (0-1] of every position of owned account i through the markets, paying the
+   * trading fee; refused in a full halt. The step's prices move with the trades, as liquidations move them.
+   */
+  reduce(agent: number, i: number, fraction: number, haltedAll: boolean): boolean {
+    if (haltedAll || !(i >= 0 && i < this.count && this.owner[i] === agent && this.open[i] === 1 && fraction > 0)) {
+      this.ledger.refusedIntents++;
+      return false;
+    }
+    const l = this.ledger;
+    const realised = this.closeShare(i, Math.min(1, fraction));
+    const fee = this.config.tradingFee * this.closed;
     this.cash[i] += realised - fee;
-    l.insuranceFund += fee;
-    l.liquidations++;
-    l.partialLiquidations++;
-    l.liquidatedNotional += notional;
-    l.slippage += slip;
-    l.fees += fee;
     l.realisedPnl += realised;
-    events.liquidation(step, i, -1, phi, NaN, NaN, notional, slip, fee, 0, 0, 0, EVENT_CROSS_PARTIAL);
-    if (this.equityOf(i) < 0) this.liquidate(i, step, events);
+    l.reductions++;
+    l.reducedNotional += this.closed;
+    l.tradingFees += fee;
+    l.slippage += this.closedSlip;
+    return true;
   }
 
   private movePrice(a: number, factor: number): void {

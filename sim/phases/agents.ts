@@ -2,6 +2,7 @@
 import { accountOf, applyAgentIntent, closeAccount, noteOpen, prepareIntents, withdrawFrom } from '../agent-actions.js';
 import { INTENT_CLOSE, INTENT_FLASH, INTENT_LIQUIDATE, INTENT_OPEN, INTENT_OPTION_TRADE, INTENT_QUOTE, INTENT_WITHDRAW, type Intents } from '../intents.js';
 import { applyLendingIntent, isLendingIntent } from '../lending/engine.js';
+import { applyCrossIntent, isCrossIntent } from '../cross/engine.js';
 import type { Phase, World } from '../world.js';
 import { applyOptionIntent } from './options.js';
 
@@ -84,6 +85,8 @@ export const agentsPhase: Phase = {
         applyOptionIntent(w, out, j); // sim/phases/options.ts
       } else if (isLendingIntent(kind)) {
         applyLendingIntent(w, out, j); // SUPPLY, BORROW, REPAY, LIQUIDATE_LOANS (sim/lending/engine.ts)
+      } else if (isCrossIntent(kind)) {
+        applyCrossIntent(w, out, j); // CROSS_DEPOSIT, CROSS_REDUCE (sim/cross/engine.ts)
       }
     }
   },

@@ -114,8 +114,9 @@ describe('cross-margin-crash in process', () => {
         cash += v.cash[i];
         for (let k = 0; k < v.nk; k++) units[k] += v.units[i * v.nk + k];
       }
-      // balances + fund + what traders kept - uncovered - P&L from the counterparty - collateral sold = constant
-      const c = cash + l.insuranceFund + l.returnedToTraders - l.uncoveredBadDebt - l.realisedPnl - l.collateralProceeds;
+      // balances + fund + what traders kept - uncovered - P&L from the counterparty - collateral sold - deposits
+      // + trading fees = constant
+      const c = cash + l.insuranceFund + l.returnedToTraders - l.uncoveredBadDebt - l.realisedPnl - l.collateralProceeds - l.topUps + l.tradingFees;
       if (Number.isNaN(c0)) {
         c0 = c;
         units0 = units.map((u, k) => u + l.collateralSoldUnits[k] + l.collateralReturnedUnits[k]);
