@@ -131,6 +131,8 @@ export interface LendingSummary {
   lending_collateral_seized: number;
   lending_protocol_fees: number;
   lending_bad_debt: number;
+  /** Reserves at the start (`lending.reserves`) and at the end (negative: a deficit, lenders' loss). */
+  lending_reserves_initial: number;
   lending_reserves: number;
   lending_reserves_min: number;
   lending_liquidator_pnl: number;
@@ -149,6 +151,7 @@ export function lendingSummary(pool: LendingPool | null): LendingSummary {
       lending_collateral_seized: 0,
       lending_protocol_fees: 0,
       lending_bad_debt: 0,
+      lending_reserves_initial: 0,
       lending_reserves: 0,
       lending_reserves_min: 0,
       lending_liquidator_pnl: 0,
@@ -166,6 +169,7 @@ export function lendingSummary(pool: LendingPool | null): LendingSummary {
     lending_collateral_seized: l.collateralSeized + l.collateralAbsorbed,
     lending_protocol_fees: l.protocolFees,
     lending_bad_debt: l.badDebt,
+    lending_reserves_initial: l.reservesInitial,
     lending_reserves: l.reserves,
     lending_reserves_min: l.reservesMin,
     lending_liquidator_pnl: l.liquidatorProceeds - l.liquidatorRepaid - l.liquidatorPaid,

@@ -13,6 +13,8 @@ export interface OptionsSummary {
   /** Bad debt of options accounts (liquidations and expiry shortfalls), and the part the options fund could not pay. */
   options_bad_debt: number;
   options_uncovered_bad_debt: number;
+  /** The options insurance fund at the start (`options.insuranceFund`) and at the end. */
+  options_insurance_fund_initial: number;
   options_insurance_fund_final: number;
   /** Largest |net delta| (USD per 100% move) and |net gamma| (USD of delta per 1% move) of the writers after a step. */
   options_peak_writer_delta: number;
@@ -31,6 +33,7 @@ export function optionsSummary(o: OptionsVenue | undefined): OptionsSummary {
     options_forced_hedges: l?.forcedHedges ?? 0,
     options_bad_debt: l?.badDebt ?? 0,
     options_uncovered_bad_debt: l?.uncoveredBadDebt ?? 0,
+    options_insurance_fund_initial: l?.insuranceFundInitial ?? 0,
     options_insurance_fund_final: l?.insuranceFund ?? 0,
     options_peak_writer_delta: l?.peakWriterDelta ?? 0,
     options_peak_writer_gamma: l?.peakWriterGamma ?? 0,

@@ -111,7 +111,7 @@ describe('options determinism', () => {
     const a = runScenario(base, { policy: 'all', seed: 5, baseDir: '.' });
     const b = runScenario(s, { policy: 'all', seed: 5, baseDir: '.' });
     for (const col of SERIES_COLUMNS) if (!col.startsWith('options_')) expect(sameBits(a.series.column(col), b.series.column(col)), col).toBe(true);
-    expect(b.summary).toEqual({ ...a.summary, options_insurance_fund_final: 1000 });
+    expect(b.summary).toEqual({ ...a.summary, options_insurance_fund_initial: 1000, options_insurance_fund_final: 1000 });
     expect(b.series.options.iv[399]).toBeGreaterThan(0);
   });
 });
