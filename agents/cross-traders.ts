@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { InputError } from '../sim/errors.js';
 import { Distribution, sample } from '../sim/distribution.js';
+import type { CrossBook } from '../sim/cross/venue.js';
 import type { AgentKind } from '../sim/types.js';
 
 export const CrossTradersParams = z
@@ -58,6 +59,19 @@ export const CrossTradersParams = z
   .strict()
   .refine((v) => v.mix.directional + v.mix.pairs + v.mix.basis > 0, { message: 'at least one of mix.directional, mix.pairs, mix.basis must be positive', path: ['mix'] });
 export type CrossTradersParams = z.infer<typeof CrossTradersParams>;
+
+/**
+ * An account may not start above its initial requirement: its positions are scaled down to fit (portfolio
+ * requirements are not proportional to the positions when collateral nets them: a few rounds).
+ */
+function capToInitialMargin(x: CrossBook, i: number): void {
+  const e = x.equityOf(i);
+  for (let round = 0; round < 8; round++) {
+    const im = x.initialRequirementOf(i);
+    if (!(im > e)) break;
+    x.scalePositions(i, e / im);
+  }
+}
 
 /** The cross venue liquidates on its own; with `manage`, accounts deposit or reduce through intents (CROSS_DEPOSIT, CROSS_REDUCE). */
 export const crossTraders: AgentKind<CrossTradersParams> = {
@@ -127,6 +141,7 @@ export const crossTraders: AgentKind<CrossTradersParams> = {
             mine.push(i);
             x.seedCollateral(i, k, units);
             x.seedPosition(i, m, -units);
+            capToInitialMargin(x, i);
             continue;
           }
           let sum = 0;
@@ -149,14 +164,7 @@ export const crossTraders: AgentKind<CrossTradersParams> = {
             x.seedPosition(i, a, (side * gross) / 2 / x.marketPrice(a));
             x.seedPosition(i, b, (-side * gross) / 2 / x.marketPrice(b));
           }
-          // an account may not start above its initial requirement: scale its positions down to fit
-          // (portfolio requirements are not proportional to the positions when collateral nets them: a few rounds)
-          const e = x.equityOf(i);
-          for (let round = 0; round < 8; round++) {
-            const im = x.initialRequirementOf(i);
-            if (!(im > e)) break;
-            x.scalePositions(i, e / im);
-          }
+          capToInitialMargin(x, i);
         }
       },
     };

@@ -126,4 +126,26 @@ export function checkCross(s: { market: MarketConfig; cross?: CrossConfig; agent
   c.margin.scenarios.forEach((sc, j) => {
     for (const k of Object.keys(sc)) known(k, `cross.margin.scenarios[${j}].${k}`);
   });
+  // cross-traders name markets and collateral assets of this venue (agents/cross-traders.ts)
+  const markets = c.markets.map((m) => m.asset);
+  const collateral = c.collateral.map((k) => k.asset);
+  s.agents.forEach((a, i) => {
+    if (!CROSS_AGENT_KINDS.includes(a.kind)) return;
+    const t = a as { markets?: string[]; collateral?: Record<string, unknown> };
+    (t.markets ?? []).forEach((m, j) => {
+      if (!markets.includes(m)) {
+        throw new InputError({ code: 'scenario.invalid', file, path: `agents[${i}].markets[${j}]`, message: `no cross market on '${m}'; expected one of: ${markets.join(', ')}` });
+      }
+    });
+    for (const k of Object.keys(t.collateral ?? {})) {
+      if (!collateral.includes(k)) {
+        throw new InputError({
+          code: 'scenario.invalid',
+          file,
+          path: `agents[${i}].collateral.${k}`,
+          message: `'${k}' is not a collateral asset of the cross venue; expected one of: ${collateral.join(', ') || '(none: add cross.collateral)'}`,
+        });
+      }
+    }
+  });
 }

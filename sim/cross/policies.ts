@@ -91,7 +91,7 @@ export const dynamicHaircuts: PolicyKind<DynamicHaircutsParams> = {
           const h = Math.min(p.cap, Math.max(base, scale * vols[k].perStep()));
           if (h > plan.haircut[k]) plan.haircut[k] = h;
           if (h > base * 1.01 && (logged[k] === 0 || h >= 1.25 * logged[k])) {
-            env.log('raise-haircut', `${v.collateralAssets[k]} haircut ${pct2(h)} (base ${pct2(base)}): volatility ${pct2(vols[k].perStep())} a step over ${p.horizonSteps} steps`, h, base);
+            env.log('raise-haircut', `${v.collateralAssets[k]} haircut ${pct2(h)} (base ${pct2(base)}): volatility ${pct2(vols[k].perStep())} a step (last ${p.window} steps), covering ${p.horizonSteps} steps`, h, base);
             logged[k] = h;
           } else if (logged[k] > 0 && h <= base * 1.01) {
             env.log('lower-haircut', `${v.collateralAssets[k]} haircut back to ${pct2(h)}`, h, base);

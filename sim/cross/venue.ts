@@ -7,7 +7,11 @@ import { fillFactor, portfolioRequirement } from './math.js';
 
 /** Event kind of a cross-margin liquidation in the run's event log (the perp's are 0-5, the options' 16-18). */
 export const EVENT_CROSS_LIQUIDATION = 24;
-/** A partial liquidation of a cross-margin account (its `size` column: the share of every position closed). */
+/**
+ * A partial liquidation of a cross-margin account. In both kinds the event's `size` is the share of every position
+ * closed (1 for a whole liquidation), `notional` the positions' notional closed, `slippage` includes the collateral
+ * sold, `price` and `exec_price` do not apply (several markets).
+ */
 export const EVENT_CROSS_PARTIAL = 25;
 
 /** Smallest factor one trade may apply to a price (as in the perp venue and the lending pool). */
@@ -356,6 +360,7 @@ export class CrossVenue implements CrossBook {
    * trades are the next account's prices (the cascade within a step).
    */
   marginPass(step: number, haltedAll: boolean, events: EventLog): void {
+    const before = this.ledger.liquidations;
     let done = 0;
     let pending = 0;
     for (let i = 0; i < this.count; i++) {
@@ -369,7 +374,7 @@ export class CrossVenue implements CrossBook {
       else this.liquidate(i, step, events);
       done++;
     }
-    this.stepLiquidations = done;
+    this.stepLiquidations = this.ledger.liquidations - before;
     this.stepPending = pending;
   }
 
@@ -452,7 +457,7 @@ export class CrossVenue implements CrossBook {
     if (l.insuranceFund < l.insuranceFundMin) l.insuranceFundMin = l.insuranceFund;
     this.cash[i] = 0;
     this.open[i] = 0;
-    events.liquidation(step, i, -1, 0, NaN, NaN, notional + sold, slip, fee, 0, bad, uncovered, EVENT_CROSS_LIQUIDATION);
+    events.liquidation(step, i, -1, 1, NaN, NaN, notional, slip, fee, 0, bad, uncovered, EVENT_CROSS_LIQUIDATION);
   }
 
   /**
@@ -486,8 +491,10 @@ export class CrossVenue implements CrossBook {
     const realised = this.closeShare(i, phi);
     const notional = this.closed;
     const slip = this.closedSlip;
-    const fee = this.config.liquidation.fee * notional;
-    this.cash[i] += realised - fee;
+    this.cash[i] += realised;
+    // the fee is junior, as in a whole liquidation: at most the equity the slice leaves
+    const fee = Math.min(this.config.liquidation.fee * notional, Math.max(0, this.equityOf(i)));
+    this.cash[i] -= fee;
     l.insuranceFund += fee;
     l.liquidations++;
     l.partialLiquidations++;
@@ -496,7 +503,7 @@ export class CrossVenue implements CrossBook {
     l.fees += fee;
     l.realisedPnl += realised;
     events.liquidation(step, i, -1, phi, NaN, NaN, notional, slip, fee, 0, 0, 0, EVENT_CROSS_PARTIAL);
-    if (this.equityOf(i) < 0) this.liquidate(i, step, events);
+    if (!(this.equityOf(i) > 0)) this.liquidate(i, step, events);
   }
 
   /**
