@@ -114,7 +114,7 @@ export const RUNS_COLUMN_TYPES = {
   options_peak_writer_delta: 'float64',
   options_peak_writer_gamma: 'float64',
   options_hedge_pnl: 'float64',
-  cross_accounts: 'int64',
+  cross_accounts: 'int32',
   cross_liquidations: 'int64',
   cross_partial_liquidations: 'int64',
   cross_top_ups: 'float64',

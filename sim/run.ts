@@ -2,20 +2,24 @@
 import { toErrorData, type ErrorData } from './errors.js';
 import type { EventLog, Intervention } from './events.js';
 import { PHASES } from './phases/index.js';
-import { optionsSummary } from './options/summary.js';
-import { lendingSummary } from './lending/engine.js';
-import { crossSummary } from './cross/engine.js';
+import { optionsSummary, type OptionsSummary } from './options/summary.js';
+import { lendingSummary, type LendingSummary } from './lending/engine.js';
+import { crossSummary, type CrossSummary } from './cross/engine.js';
 import { defenseName } from './policy-stack.js';
 import type { Scenario } from './scenario.js';
 import type { Series } from './series.js';
-import { attackerSummary } from './wallets.js';
+import { attackerSummary, type AttackerSummary } from './wallets.js';
 import { World } from './world.js';
 
 export { PHASES } from './phases/index.js';
 export { World, type Phase } from './world.js';
 
-/** Summary of one run: one row of the `runs` table. */
-export interface RunSummary {
+/**
+ * Summary of one run: one row of the `runs` table. The perp venue's columns are here; each other venue's come from its
+ * summary (zeros and NaN without that venue): the lending pool's (sim/lending/engine.ts), the options venue's
+ * (sim/options/summary.ts), the cross-margin venue's (sim/cross/engine.ts) and the adversaries' (sim/wallets.ts).
+ */
+export interface RunSummary extends LendingSummary, OptionsSummary, CrossSummary, AttackerSummary {
   scenario: string;
   policy: string;
   seed: number;
@@ -57,56 +61,6 @@ export interface RunSummary {
   deleverages: number;
   hedge_pnl: number;
   unrealized_bad_debt: number;
-  /** Lending pool (sim/lending/engine.ts lendingSummary; zeros and NaN without `lending:`). */
-  lending_liquidations: number;
-  lending_liquidated_debt: number;
-  lending_collateral_seized: number;
-  lending_protocol_fees: number;
-  lending_bad_debt: number;
-  lending_reserves_initial: number;
-  lending_reserves: number;
-  lending_reserves_min: number;
-  lending_liquidator_pnl: number;
-  lending_sold_notional: number;
-  lending_interest: number;
-  lending_min_hf: number;
-  lending_unprofitable: number;
-  lending_blocked_borrows: number;
-  /** Options venue (sim/options/summary.ts optionsSummary; zeros without `options:`). */
-  options_trades: number;
-  options_blocked_trades: number;
-  options_liquidations: number;
-  options_reductions: number;
-  options_forced_hedges: number;
-  options_bad_debt: number;
-  options_uncovered_bad_debt: number;
-  options_insurance_fund_initial: number;
-  options_insurance_fund_final: number;
-  options_peak_writer_delta: number;
-  options_peak_writer_gamma: number;
-  options_hedge_pnl: number;
-  /** Cross-margin venue (sim/cross/engine.ts crossSummary; zeros and NaN without `cross:`). */
-  cross_accounts: number;
-  cross_liquidations: number;
-  cross_partial_liquidations: number;
-  cross_top_ups: number;
-  cross_reductions: number;
-  cross_liquidated_notional: number;
-  cross_collateral_sold: number;
-  cross_slippage: number;
-  cross_fees: number;
-  cross_bad_debt: number;
-  cross_uncovered_bad_debt: number;
-  cross_unrealized_bad_debt: number;
-  cross_insurance_fund_initial: number;
-  cross_insurance_fund_final: number;
-  cross_insurance_fund_min: number;
-  cross_min_margin_ratio: number;
-  cross_netting_initial: number;
-  /** Adversary agents (sim/wallets.ts attackerSummary; zeros without them): P&L, manipulation cost, taken from the venue. */
-  attacker_pnl: number;
-  attacker_cost: number;
-  attacker_extracted: number;
   error: string | null;
 }
 
