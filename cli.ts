@@ -244,7 +244,7 @@ Examples:
   bulwark run scenarios/flash-crash.yaml --format both         Arrow and Parquet results (pandas, polars, DuckDB)
   bulwark recommend results/mm --sweep mm.yaml --budget 0.5x-insurance-fund --max-step 0.01
                                                               proposal for a governance forum: current -> recommended
-  bulwark run scenarios/flash-crash.yaml --format both          Arrow and Parquet results (pandas, polars, DuckDB)
+  bulwark run scenarios/cross-margin-crash.yaml               cross-margin venue: summed vs portfolio margin, haircuts
 
 Exit codes: 0 ok, 1 internal fault, a run failed or a gate failed, 2 bad input, 130 sweep interrupted (resumable).`,
     );
