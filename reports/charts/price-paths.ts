@@ -10,6 +10,8 @@ export interface PricePathsInput {
   steps: RunSteps;
   /** Buckets of the downsampled lines and of the liquidation bars. */
   buckets?: number;
+  /** Liquidations per step to draw and what they are (default: the perpetuals venue's, `liquidations`). */
+  liquidations?: { values: ArrayLike<number>; label: string };
 }
 
 const SERIES = ['spot', 'oracle', 'mark'] as const;
@@ -17,11 +19,11 @@ const LABEL = { spot: 'spot (reference market)', oracle: 'oracle in force', mark
 const HALT_LABEL = { 1: 'new risk halted', 2: 'all trading halted' } as const;
 
 /** Steps around the largest liquidation burst (or the lowest mark when nothing was liquidated), for the detail panel. */
-export function detailWindow(steps: RunSteps): [number, number] {
+export function detailWindow(steps: RunSteps, liquidations: ArrayLike<number> = steps.liquidations): [number, number] {
   const n = steps.mark.length;
   let at = 0;
-  for (let i = 1; i < n; i++) if (steps.liquidations[i] > steps.liquidations[at]) at = i;
-  if (steps.liquidations[at] === 0) for (let i = 1; i < n; i++) if (steps.mark[i] < steps.mark[at]) at = i;
+  for (let i = 1; i < n; i++) if (liquidations[i] > liquidations[at]) at = i;
+  if (liquidations[at] === 0) for (let i = 1; i < n; i++) if (steps.mark[i] < steps.mark[at]) at = i;
   const half = Math.max(20, Math.round(n / 40));
   const lo = Math.max(0, at - half);
   return [lo, Math.min(n, lo + 2 * half)];
@@ -65,15 +67,16 @@ function priceLayers(steps: RunSteps, from: number, to: number, buckets: number,
   return layers;
 }
 
-export function pricePathsSpec({ policy, seed, steps, buckets = 400 }: PricePathsInput): TopLevelSpec {
+export function pricePathsSpec({ policy, seed, steps, buckets = 400, liquidations = { values: steps.liquidations, label: 'liquidations' } }: PricePathsInput): TopLevelSpec {
   const n = steps.mark.length;
   const barBuckets = Math.min(Math.floor(buckets / 2), n);
-  const liq = bucketSums(steps.liquidations, barBuckets).map((b) => ({ start: b.start, end: b.end, liquidations: b.sum }));
+  const liqs = liquidations.values;
+  const liq = bucketSums(liqs, barBuckets).map((b) => ({ start: b.start, end: b.end, liquidations: b.sum }));
   const per = Math.max(1, Math.round(n / barBuckets));
   const x = (domain: [number, number], title: string | null) => ({ scale: { domain, nice: false, zero: false }, axis: { title, format: ',d' } });
-  const [lo, hi] = detailWindow(steps);
+  const [lo, hi] = detailWindow(steps, liqs);
   const burst: { step: number; price: number; liquidations: number }[] = [];
-  for (let i = lo; i < hi; i++) if (steps.liquidations[i] > 0) burst.push({ step: i, price: steps.mark[i], liquidations: steps.liquidations[i] });
+  for (let i = lo; i < hi; i++) if (liqs[i] > 0) burst.push({ step: i, price: steps.mark[i], liquidations: liqs[i] });
   const detail = [
     ...priceLayers(steps, lo, hi, buckets, x([lo, hi - 1], 'step'), false),
     {
@@ -82,7 +85,7 @@ export function pricePathsSpec({ policy, seed, steps, buckets = 400 }: PricePath
       encoding: {
         x: { field: 'step', type: 'quantitative', ...x([lo, hi - 1], 'step') },
         y: { field: 'price', type: 'quantitative' },
-        size: { field: 'liquidations', type: 'quantitative', scale: { range: [15, 350] }, legend: { title: 'liquidations in a step', titleLimit: 300, symbolFillColor: LIQUIDATION_COLOR, symbolStrokeWidth: 0 } },
+        size: { field: 'liquidations', type: 'quantitative', scale: { range: [15, 350] }, legend: { title: `${liquidations.label} in a step`, titleLimit: 300, symbolFillColor: LIQUIDATION_COLOR, symbolStrokeWidth: 0 } },
       },
     },
   ];
@@ -90,7 +93,7 @@ export function pricePathsSpec({ policy, seed, steps, buckets = 400 }: PricePath
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     config: CONFIG,
     title: `Prices under '${policy}' (seed ${seed})`,
-    description: `Spot, the oracle price in force and the venue's mark; shaded: trading halted. Bars: liquidations per ${per} step${per > 1 ? 's' : ''}. Bottom: steps ${lo}-${hi - 1} around the largest liquidation burst at full resolution; dots: liquidations in a step.`,
+    description: `Spot, the oracle price in force and the venue's mark; shaded: trading halted. Bars: ${liquidations.label} per ${per} step${per > 1 ? 's' : ''}. Bottom: steps ${lo}-${hi - 1} around the largest liquidation burst at full resolution; dots: ${liquidations.label} in a step.`,
     vconcat: [
       { width: WIDTH, height: 220, layer: priceLayers(steps, 0, n, buckets, x([0, n - 1], null), true), resolve: { scale: { color: 'independent' } } },
       {
@@ -101,7 +104,7 @@ export function pricePathsSpec({ policy, seed, steps, buckets = 400 }: PricePath
         encoding: {
           x: { field: 'start', type: 'quantitative', ...x([0, n - 1], 'step') },
           x2: { field: 'end' },
-          y: { field: 'liquidations', type: 'quantitative', axis: { title: 'liquidations', tickCount: 3, format: ',d' } },
+          y: { field: 'liquidations', type: 'quantitative', axis: { title: liquidations.label, tickCount: 3, format: ',d' } },
         },
       },
       { width: WIDTH, height: 200, layer: detail, resolve: { scale: { color: 'independent' } } },

@@ -4,8 +4,29 @@ import { InputError } from '../../sim/errors.js';
 import type { RunSummary } from '../../sim/run.js';
 import { loadResults } from '../load.js';
 
-/** The per-step columns a report draws, for one run (typed arrays as stored). */
-export interface RunSteps {
+/** Per-step columns of the lending, options and cross-margin venues a report draws (sim/series.ts SERIES_COLUMNS). */
+export const VENUE_STEP_COLUMNS = [
+  'lending_debt',
+  'lending_reserves',
+  'lending_bad_debt',
+  'lending_liquidations',
+  'options_bad_debt',
+  'options_net_delta',
+  'options_liquidations',
+  'cross_open_accounts',
+  'cross_insurance_fund',
+  'cross_bad_debt',
+  'cross_liquidations',
+  'cross_ratio_p5',
+  'cross_ratio_p50',
+] as const;
+export type VenueStepColumn = (typeof VENUE_STEP_COLUMNS)[number];
+
+/**
+ * The per-step columns a report draws, for one run (typed arrays as stored). The other venues' columns are there
+ * when the steps table has them (a results set of `bulwark run` always does).
+ */
+export interface RunSteps extends Partial<Record<VenueStepColumn, Float64Array | Int32Array>> {
   spot: Float64Array;
   mark: Float64Array;
   oracle: Float64Array;
@@ -16,6 +37,8 @@ export interface RunSteps {
   halted: Uint8Array;
 }
 export const REPORT_STEP_COLUMNS = ['spot', 'mark', 'oracle', 'insurance_fund', 'bad_debt', 'uncovered_bad_debt', 'liquidations', 'halted'] as const;
+/** Any column of RunSteps by name. */
+export type StepColumn = Exclude<keyof RunSteps, number | symbol>;
 
 /** Liquidation events of one run, in file order. */
 export interface RunLiquidations {
@@ -67,9 +90,18 @@ function segments(table: Table): Map<string, [number, number]> {
   return out;
 }
 
-function stepsOf(table: Table, range: [number, number]): RunSteps {
-  const cols = Object.fromEntries(REPORT_STEP_COLUMNS.map((c) => [c, (table.getChild(c)!.toArray() as Float64Array).subarray(range[0], range[1])]));
-  return cols as unknown as RunSteps;
+type StepArray = Float64Array | Int32Array | Uint8Array;
+
+/** The columns of a steps table that RunSteps holds, each read once (then every run takes a view of its rows). */
+function stepArrays(table: Table): [string, StepArray][] {
+  return [...REPORT_STEP_COLUMNS, ...VENUE_STEP_COLUMNS].flatMap((c): [string, StepArray][] => {
+    const col = table.getChild(c);
+    return col ? [[c, col.toArray() as StepArray]] : [];
+  });
+}
+
+function stepsOf(arrays: readonly [string, StepArray][], range: [number, number]): RunSteps {
+  return Object.fromEntries(arrays.map(([c, a]) => [c, a.subarray(range[0], range[1])])) as unknown as RunSteps;
 }
 
 function liquidationsOf(table: Table, range: [number, number]): RunLiquidations {
@@ -101,6 +133,7 @@ export function loadRunGroups(dirs: readonly string[]): ScenarioGroup[] {
     }
     g.sources.push(r.dir);
     const stepRanges = segments(r.steps);
+    const arrays = stepArrays(r.steps);
     const eventRanges = segments(r.events);
     for (const summary of r.runs) {
       const key = runKey(summary.policy, summary.seed);
@@ -112,7 +145,7 @@ export function loadRunGroups(dirs: readonly string[]): ScenarioGroup[] {
       const er = eventRanges.get(key);
       g.runs.push({
         summary,
-        ...(sr ? { steps: stepsOf(r.steps, sr) } : {}),
+        ...(sr ? { steps: stepsOf(arrays, sr) } : {}),
         liquidations: er ? liquidationsOf(r.events, er) : { step: new Int32Array(0), notional: new Float64Array(0), slippage: new Float64Array(0) },
       });
     }

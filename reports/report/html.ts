@@ -46,6 +46,7 @@ header.top p { margin: 2px 0; color: var(--muted); }
 main { padding: 8px 32px 32px; max-width: 1320px; }
 h2 { font-size: 19px; margin: 28px 0 6px; padding-top: 10px; border-top: 2px solid var(--fg); }
 h3 { font-size: 14px; margin: 0 0 6px; }
+h3.venue { font-size: 16px; margin: 26px 0 4px; padding-top: 8px; border-top: 1px solid var(--line); }
 nav.toc { margin: 6px 0 4px; color: var(--muted); }
 nav.toc a { color: var(--accent); text-decoration: none; margin-right: 14px; }
 .row { display: flex; flex-wrap: wrap; gap: 20px; align-items: flex-start; margin: 18px 0; padding-bottom: 14px; border-bottom: 1px solid var(--line); }
@@ -59,6 +60,7 @@ th, td { padding: 3px 8px; text-align: right; border-bottom: 1px solid var(--lin
 th { font-weight: 600; color: #333; border-bottom: 1px solid #999; vertical-align: bottom; white-space: normal; }
 th.l, td.l { text-align: left; }
 tbody tr:nth-child(even) { background: #fafbfc; }
+.summary { max-width: 100%; overflow-x: auto; }
 .summary table { font-size: 13px; }
 p.note { color: var(--muted); font-size: 12.5px; margin: 4px 0 8px; max-width: 760px; }
 code { font: 12.5px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; background: var(--bg-soft); padding: 1px 4px; border-radius: 3px; }

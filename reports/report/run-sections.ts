@@ -1,4 +1,5 @@
-// The report's sections for results of `bulwark run`: summary, prices, fund and bad debt, distribution across seeds, slippage.
+// The report's sections for results of `bulwark run`: summary, prices, fund and bad debt, distribution across seeds,
+// slippage, and a section per other venue the runs used (venues.ts).
 import { quantile } from 'd3-array';
 import { badDebtDistributionSpec } from '../charts/bad-debt-distribution.js';
 import { fundAndDebtSpec } from '../charts/fund-and-debt.js';
@@ -6,19 +7,12 @@ import { liquidationSlippageSpec } from '../charts/liquidation-slippage.js';
 import { pricePathsSpec } from '../charts/price-paths.js';
 import { renderSvg } from '../charts/render.js';
 import type { RunSummary } from '../../sim/run.js';
-import type { ReportRun, ScenarioGroup } from './data.js';
+import type { ReportRun, RunSteps, ScenarioGroup } from './data.js';
+import { count, dollars, dollarsShort, mean, price } from './format.js';
 import { chartRow, esc, htmlTable, note } from './html.js';
+import { int, perpUsed, usd, VENUES, type Metric, type Venue } from './venues.js';
 
-export const dollars = (v: number): string => (Number.isFinite(v) ? `${v < 0 ? '-' : ''}$${Math.abs(v).toLocaleString('en-US', { maximumFractionDigits: 0 })}` : 'n/a');
-export const count = (v: number): string => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 0 }) : 'n/a');
-/** Compact USD for narrow tables: $3.53M, $675.5k, $812. */
-export const dollarsShort = (v: number): string => {
-  const a = Math.abs(v);
-  const [d, u] = a >= 1e9 ? [1e9, 'B'] : a >= 1e6 ? [1e6, 'M'] : a >= 1e4 ? [1e3, 'k'] : [1, ''];
-  return Number.isFinite(v) ? `${v < 0 ? '-' : ''}$${(a / d).toLocaleString('en-US', { maximumFractionDigits: d === 1 ? 0 : a / d >= 100 ? 1 : 2 })}${u}` : 'n/a';
-};
-export const price = (v: number): string => `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+export { count, dollars, dollarsShort, price } from './format.js';
 
 export interface SectionOptions {
   /** Seed of the per-step charts (default: the group's first seed). */
@@ -37,54 +31,76 @@ export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
 }
 
-function summaryTable(g: ScenarioGroup): string {
-  const many = g.seeds.length > 1;
-  const rows = g.policies.map((p) => {
-    const runs = g.runs.filter((r) => r.summary.policy === p && r.summary.error === null).map((r) => r.summary);
-    const failed = g.runs.filter((r) => r.summary.policy === p && r.summary.error !== null).length;
-    const m = (f: (s: RunSummary) => number) => (runs.length > 0 ? mean(runs.map(f)) : NaN);
-    return [
-      p,
-      `${runs.length}${failed > 0 ? ` (+${failed} failed)` : ''}`,
-      dollars(m((s) => s.bad_debt)),
-      dollars(m((s) => s.uncovered_bad_debt)),
-      count(m((s) => s.liquidations)),
-      dollars(m((s) => s.liquidated_notional)),
-      dollars(m((s) => s.liquidation_slippage)),
-      dollars(m((s) => s.insurance_fund_min)),
-      count(m((s) => s.steps_halted)),
-      count(m((s) => s.blocked_opens)),
-    ];
-  });
-  const headers = ['policy', 'runs', 'bad debt', 'uncovered bad debt', 'liquidations', 'liquidated notional', 'liquidation slippage', 'lowest insurance fund', 'halted steps', 'blocked opens'];
-  return `<div class="summary">${htmlTable(headers, rows, many ? `Per policy, mean over ${g.seeds.length} seeds (USD)` : `Per policy, seed ${g.seeds[0]} (USD)`)}</div>`;
+/** The runs of each policy that completed, and how many failed. */
+function byPolicy(g: ScenarioGroup): { policy: string; runs: RunSummary[]; failed: number }[] {
+  return g.policies.map((policy) => ({
+    policy,
+    runs: g.runs.filter((r) => r.summary.policy === policy && r.summary.error === null).map((r) => r.summary),
+    failed: g.runs.filter((r) => r.summary.policy === policy && r.summary.error !== null).length,
+  }));
 }
 
-function priceAside(r: RunSummary): string {
-  return htmlTable(
-    ['', 'value'],
-    [
-      ['starting insurance fund', dollars(r.insurance_fund_initial)],
-      ['lowest mark', price(r.min_price)],
-      ['final mark', price(r.final_price)],
-      ['liquidations', count(r.liquidations)],
-      ['steps halted', count(r.steps_halted)],
-      ['opens blocked by halts', count(r.blocked_opens)],
-      ['defense interventions', count(r.interventions)],
-      ['bad debt', dollars(r.bad_debt)],
-      ['uncovered bad debt', dollars(r.uncovered_bad_debt)],
-    ],
-    `'${r.policy}', seed ${r.seed}`,
-  );
+/** Per policy: runs and the mean over its seeds of each metric (failed runs left out). */
+function policyTable(g: ScenarioGroup, metrics: readonly Metric[], what: string): string {
+  const rows = byPolicy(g).map(({ policy, runs, failed }) => [
+    policy,
+    `${runs.length}${failed > 0 ? ` (+${failed} failed)` : ''}`,
+    ...metrics.map((m) => m.format(runs.length > 0 ? mean(runs.map(m.value)) : NaN)),
+  ]);
+  const caption = g.seeds.length > 1 ? `Per policy, mean over ${g.seeds.length} seeds${what}` : `Per policy, seed ${g.seeds[0]}${what}`;
+  return `<div class="summary">${htmlTable(['policy', 'runs', ...metrics.map((m) => m.header)], rows, caption)}</div>`;
 }
 
-function fundAside(runs: readonly ReportRun[]): string {
-  return htmlTable(
-    ['policy', 'fund at start', 'lowest', 'at end', 'uncovered'],
-    runs.map((r) => [r.summary.policy, dollars(r.summary.insurance_fund_initial), dollars(r.summary.insurance_fund_min), dollars(r.summary.insurance_fund_final), dollars(r.summary.uncovered_bad_debt)]),
-    'Insurance fund (USD)',
-  );
+/** The perpetuals venue's summary columns. */
+const PERP_SUMMARY: readonly Metric[] = [
+  usd('bad debt', (s) => s.bad_debt),
+  usd('uncovered bad debt', (s) => s.uncovered_bad_debt),
+  int('liquidations', (s) => s.liquidations),
+  usd('liquidated notional', (s) => s.liquidated_notional),
+  usd('liquidation slippage', (s) => s.liquidation_slippage),
+  usd('lowest insurance fund', (s) => s.insurance_fund_min),
+  int('halted steps', (s) => s.steps_halted),
+  int('blocked opens', (s) => s.blocked_opens),
+];
+
+/** What every run has whichever venues it uses: the market path and the defenses' actions. */
+const MARKET_SUMMARY: readonly Metric[] = [
+  { header: 'lowest mark', value: (s) => s.min_price, format: price },
+  { header: 'final mark', value: (s) => s.final_price, format: price },
+  int('halted steps', (s) => s.steps_halted),
+  int('defense interventions', (s) => s.interventions),
+];
+
+/** The table beside a price chart: the market, the perpetuals venue's numbers when it was used, and per other venue its liquidations and losses. */
+function priceAside(r: RunSummary, perp: boolean, venues: readonly Venue[]): string {
+  // [label, value, only with the perpetuals venue]
+  const rows: [string, string, boolean][] = [
+    ['starting insurance fund', dollars(r.insurance_fund_initial), true],
+    ['lowest mark', price(r.min_price), false],
+    ['final mark', price(r.final_price), false],
+    ['liquidations', count(r.liquidations), true],
+    ['steps halted', count(r.steps_halted), false],
+    ['opens blocked by halts', count(r.blocked_opens), true],
+    ['defense interventions', count(r.interventions), false],
+    ['bad debt', dollars(r.bad_debt), true],
+    ['uncovered bad debt', dollars(r.uncovered_bad_debt), true],
+  ];
+  const venueRows = venues.flatMap((v) => v.perRun.map((m) => [m.header, m.format(m.value(r))]));
+  return htmlTable(['', 'value'], [...rows.filter((x) => perp || !x[2]).map(([label, value]) => [label, value]), ...venueRows], `'${r.policy}', seed ${r.seed}`);
 }
+
+/** A per-policy table of metrics of each run on the chart seed. */
+function runsAside(runs: readonly ReportRun[], all: readonly Metric[], caption: string): string {
+  const metrics = all.filter((m) => !m.hideWhenZero || runs.some((r) => m.value(r.summary) !== 0));
+  return htmlTable(['policy', ...metrics.map((m) => m.header)], runs.map((r) => [r.summary.policy, ...metrics.map((m) => m.format(m.value(r.summary)))]), caption);
+}
+
+const PERP_FUND: readonly Metric[] = [
+  usd('fund at start', (s) => s.insurance_fund_initial),
+  usd('lowest', (s) => s.insurance_fund_min),
+  usd('at end', (s) => s.insurance_fund_final),
+  usd('uncovered', (s) => s.uncovered_bad_debt),
+];
 
 function slippageAside(runs: readonly ReportRun[]): string {
   return (
@@ -102,49 +118,108 @@ function slippageAside(runs: readonly ReportRun[]): string {
   );
 }
 
-function distributionAside(g: ScenarioGroup, metric: (s: RunSummary) => number, name: string): string {
+/** Mean, median, p95 and max across seeds of a per-run USD metric, per policy. */
+function distributionAside(g: ScenarioGroup, metric: Metric): string {
+  const name = metric.header;
   return htmlTable(
     ['policy', 'seeds', 'mean', 'median', 'p95', 'max'],
-    g.policies.map((p) => {
-      const xs = g.runs.filter((r) => r.summary.policy === p && r.summary.error === null).map((r) => metric(r.summary));
-      return [p, count(xs.length), dollars(mean(xs)), dollars(quantile(xs, 0.5) ?? NaN), dollars(quantile(xs, 0.95) ?? NaN), dollars(Math.max(...xs))];
+    byPolicy(g).map(({ policy, runs }) => {
+      const xs = runs.map(metric.value);
+      return [policy, count(xs.length), dollars(mean(xs)), dollars(quantile(xs, 0.5) ?? NaN), dollars(quantile(xs, 0.95) ?? NaN), dollars(Math.max(...xs))];
     }),
     `${name[0].toUpperCase()}${name.slice(1)} per run across seeds (USD)`,
   ) + note('Quantiles interpolate linearly between order statistics (R-7, as numpy). Runs that failed are left out.');
 }
 
-/** Renders the sections of one scenario group. */
+/** Liquidations per step over the venues a run used, and what to call them (the perpetuals venue's alone as before). */
+function liquidationSeries(steps: RunSteps, perp: boolean, venues: readonly Venue[]): { values: ArrayLike<number>; label: string } {
+  const cols = [...(perp ? [steps.liquidations] : []), ...venues.flatMap((v) => (steps[v.liquidations] ? [steps[v.liquidations]!] : []))];
+  const names = [...(perp ? ['perp'] : []), ...venues.map((v) => v.short)];
+  if (perp && venues.length === 0) return { values: steps.liquidations, label: 'liquidations' };
+  const values = new Float64Array(steps.mark.length);
+  for (const c of cols) for (let i = 0; i < values.length; i++) values[i] += c[i];
+  return { values, label: names.length === 1 ? `${names[0]} liquidations` : `liquidations (${names.join(' + ')})` };
+}
+
+/**
+ * Renders the sections of one scenario group: the perpetuals venue's (summary, fund and debt, bad debt across seeds,
+ * slippage), one per other venue the runs used (venues.ts), then the prices under each policy. A group whose runs
+ * had nothing on the perpetuals venue says so instead of showing its zeros.
+ */
 export async function runGroupSections(g: ScenarioGroup, gi: number, opts: SectionOptions): Promise<{ html: string; charts: RenderedChart[] }> {
   const seed = opts.seed !== undefined && g.seeds.includes(opts.seed) ? opts.seed : g.seeds[0];
   const onSeed = g.policies.map((p) => g.runs.find((r) => r.summary.policy === p && r.summary.seed === seed)).filter((r): r is ReportRun => r !== undefined);
   const withSteps = onSeed.filter((r) => r.steps !== undefined && r.steps.mark.length > 0);
+  const perp = g.runs.some((r) => perpUsed(r.summary));
+  const venues = VENUES.filter((v) => g.runs.some((r) => v.used(r.summary)));
   const charts: RenderedChart[] = [];
+  const parts: string[] = [];
   const base = `g${gi}-${slug(g.scenario)}`;
   const add = async (kind: string, suffix: string, spec: Parameters<typeof renderSvg>[0], aside: string) => {
     const id = `${base}-${kind}${suffix ? `-${slug(suffix)}` : ''}`;
-    charts.push({ id, kind, html: chartRow(id, await renderSvg(spec), aside, (spec as { description?: string }).description) });
+    const chart = { id, kind, html: chartRow(id, await renderSvg(spec), aside, (spec as { description?: string }).description) };
+    charts.push(chart);
+    parts.push(chart.html);
   };
-  if (withSteps.length > 0) {
-    await add('fund-and-debt', '', fundAndDebtSpec({ seed, runs: withSteps.map((r) => ({ policy: r.summary.policy, steps: r.steps! })), policies: g.policies, buckets: opts.buckets }), fundAside(withSteps));
-  }
+  const heading = (id: string, text: string) => `<h3 class="venue" id="${esc(`${base}-${id}`)}">${esc(text)}</h3>`;
+  const stepRuns = withSteps.map((r) => ({ policy: r.summary.policy, steps: r.steps! }));
   const complete = g.runs.filter((r) => r.summary.error === null);
-  if (g.seeds.length > 1) {
-    const values = complete.map((r) => ({ policy: r.summary.policy, seed: r.summary.seed, usd: r.summary.bad_debt }));
-    await add('bad-debt-distribution', '', badDebtDistributionSpec({ values, policies: g.policies }), distributionAside(g, (s) => s.bad_debt, 'bad debt') + distributionAside(g, (s) => s.uncovered_bad_debt, 'uncovered bad debt'));
-  }
-  if (withSteps.length > 0) {
-    const steps = Math.max(...withSteps.map((r) => r.steps!.mark.length));
-    await add('liquidation-slippage', '', liquidationSlippageSpec({ seed, steps, runs: withSteps.map((r) => ({ policy: r.summary.policy, liquidations: r.liquidations! })), policies: g.policies, buckets: opts.buckets }), slippageAside(withSteps));
-  }
-  // then what happened step by step under each policy
-  for (const r of withSteps) await add('price-paths', r.summary.policy, pricePathsSpec({ policy: r.summary.policy, seed, steps: r.steps!, buckets: opts.buckets }), priceAside(r.summary));
   const failed = g.runs.filter((r) => r.summary.error !== null);
-  const head = [
+  const used = [...(perp ? ['perpetuals venue'] : []), ...venues.map((v) => v.title.toLowerCase())];
+  parts.push(
     `<h2 id="${esc(base)}">${esc(g.scenario)}</h2>`,
     `<p class="note">${esc(`${g.runs.length} run${g.runs.length === 1 ? '' : 's'}: ${g.policies.length} polic${g.policies.length === 1 ? 'y' : 'ies'} x ${g.seeds.length} seed${g.seeds.length === 1 ? '' : 's'} (${g.seeds.join(', ')}). Step charts show seed ${seed}. Scenario hash ${g.scenarioHash.slice(0, 16)}..., from ${g.sources.join(', ')}.`)}</p>`,
-    summaryTable(g),
+  );
+  const general = [
     g.seeds.length > 1 ? '' : note('One seed: run more seeds (bulwark run --seed, or a sweep) to see the distribution of bad debt across market paths.'),
     ...failed.map((r) => note(`Run '${r.summary.policy}', seed ${r.summary.seed} failed: ${r.summary.error}`)),
   ];
-  return { html: [...head, ...charts.map((c) => c.html)].join('\n'), charts };
+  if (perp && venues.length === 0) {
+    // the perpetuals venue alone: the page it has always been
+    parts.push(policyTable(g, PERP_SUMMARY, ' (USD)'), ...general);
+  } else if (perp) {
+    parts.push(note(`Venues in these runs: ${used.join(', ')}.`), ...general, heading('perp', 'Perpetuals venue'), policyTable(g, PERP_SUMMARY, ' (USD)'));
+  } else {
+    parts.push(
+      note(used.length > 0 ? `Venues in these runs: ${used.join(', ')}.` : 'These runs have nothing on any venue.'),
+      note('No positions on the perpetuals venue in these runs (no accounts at the start, no opens, no open interest): its bad debt, insurance fund and slippage are left out. The mark below is its price, which follows the market.'),
+      policyTable(g, MARKET_SUMMARY, ': market and defenses'),
+      ...general,
+    );
+  }
+  if (perp) {
+    if (withSteps.length > 0) {
+      await add('fund-and-debt', '', fundAndDebtSpec({ seed, runs: stepRuns, policies: g.policies, buckets: opts.buckets }), runsAside(withSteps, PERP_FUND, 'Insurance fund (USD)'));
+    }
+    if (g.seeds.length > 1) {
+      const values = complete.map((r) => ({ policy: r.summary.policy, seed: r.summary.seed, usd: r.summary.bad_debt }));
+      await add('bad-debt-distribution', '', badDebtDistributionSpec({ values, policies: g.policies }), distributionAside(g, PERP_SUMMARY[0]) + distributionAside(g, PERP_SUMMARY[1]));
+    }
+    if (withSteps.length > 0) {
+      const steps = Math.max(...withSteps.map((r) => r.steps!.mark.length));
+      await add('liquidation-slippage', '', liquidationSlippageSpec({ seed, steps, runs: withSteps.map((r) => ({ policy: r.summary.policy, liquidations: r.liquidations! })), policies: g.policies, buckets: opts.buckets }), slippageAside(withSteps));
+    }
+  }
+  for (const v of venues) {
+    parts.push(heading(v.id, v.title), note(v.size(g.runs)), policyTable(g, v.table, ` (USD): ${v.title.toLowerCase()}`));
+    if (withSteps.length > 0) {
+      const { title, description, panels } = v.chart;
+      await add(`${v.id}-fund-and-debt`, '', fundAndDebtSpec({ seed, runs: stepRuns, policies: g.policies, buckets: opts.buckets, panels, title, description }), runsAside(withSteps, v.fund, `${v.title} (USD)`));
+      for (const c of v.charts ?? []) {
+        await add(`${v.id}-${c.kind}`, '', fundAndDebtSpec({ seed, runs: stepRuns, policies: g.policies, buckets: opts.buckets, panels: c.panels, title: c.title, description: c.description }), c.aside(withSteps));
+      }
+    }
+    if (g.seeds.length > 1) {
+      const [loss, other] = v.losses;
+      const values = complete.map((r) => ({ policy: r.summary.policy, seed: r.summary.seed, usd: loss.value(r.summary) }));
+      await add(`${v.id}-bad-debt-distribution`, '', badDebtDistributionSpec({ values, policies: g.policies, metric: loss.header }), distributionAside(g, loss) + distributionAside(g, other));
+    }
+  }
+  // then what happened step by step under each policy
+  if (withSteps.length > 0 && venues.length > 0) parts.push(heading('prices', 'Prices under each policy'));
+  for (const r of withSteps) {
+    const liquidations = liquidationSeries(r.steps!, perp, venues);
+    await add('price-paths', r.summary.policy, pricePathsSpec({ policy: r.summary.policy, seed, steps: r.steps!, buckets: opts.buckets, liquidations }), priceAside(r.summary, perp, venues));
+  }
+  return { html: parts.join('\n'), charts };
 }

@@ -49,6 +49,13 @@ describe('bulwark report (the file)', () => {
     for (const c of charts(html)) expect((c.svg.match(/<path/g) ?? []).length, c.id).toBeGreaterThan(5);
   }, 60_000);
 
+  it('shows the perpetuals venue alone when the runs use no other venue', () => {
+    expect(html).not.toContain('class="venue"');
+    expect(html).not.toContain('Venues in these runs');
+    expect(html).not.toContain('No positions on the perpetuals venue');
+    expect(html).toContain('<caption>Per policy, mean over 2 seeds (USD)</caption>');
+  }, 60_000);
+
   it('is self-contained: no scripts, no external resources, small', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link|<img|<iframe|@import/i);
