@@ -1,5 +1,5 @@
 // Renderings of a comparison: terminal table, pull-request markdown, CSV, JSON and JUnit XML.
-import { METRICS, TABLE_METRICS, type Change, type CompareReport, type Format, type GateResult, type Paired } from './compare.js';
+import { activeVenues, METRICS, TABLE_METRICS, VENUE_LABELS, VENUE_METRICS, type Change, type CompareReport, type Format, type GateResult, type GroupReport, type Paired } from './compare.js';
 import { pointLabel, type ResultSet } from './results-set.js';
 import { int, renderTable, usd } from './table.js';
 
@@ -100,6 +100,21 @@ function unchangedNote(rep: CompareReport): string {
   return same > 0 ? `${same} statistic${same > 1 ? 's' : ''} unchanged (not listed).` : '';
 }
 
+/**
+ * The by-venue breakdown (mean bad debt and mean protocol loss per run, of the venues that have any), when a venue
+ * other than the perpetuals has some: the headline statistics sum the venues, this says where the loss is.
+ */
+function venueColumns(groups: readonly GroupReport[]): { header: string; id: string }[] {
+  const venues = activeVenues(groups);
+  if (!venues.some((v) => v !== 'perp')) return [];
+  return venues.flatMap((v) => [
+    { header: `${VENUE_LABELS[v]} bad debt`, id: VENUE_METRICS[v][0] },
+    { header: `${VENUE_LABELS[v]} loss`, id: VENUE_METRICS[v][1] },
+  ]);
+}
+
+const VENUE_NOTE = 'bad debt, uncovered, loss and P(insolvent) above are over every venue; by venue (mean per run):';
+
 function ci(p: Paired): string {
   return `[${formatValue(p.low, 'usd')}, ${formatValue(p.high, 'usd')}]`;
 }
@@ -117,6 +132,16 @@ export function renderText(rep: CompareReport): string {
       ...TABLE_METRICS.map((id) => ({ header: metric(id).label, value: (g: (typeof rep.groups)[number]) => formatValue(g.values[id], metric(id).format) })),
     ]),
   );
+  const venues = venueColumns(rep.groups);
+  if (venues.length > 0) {
+    out.push('', VENUE_NOTE, '');
+    out.push(
+      renderTable(rep.groups, [
+        { header: 'group', value: (g) => g.label, align: 'left' },
+        ...venues.map((c) => ({ header: c.header, value: (g: (typeof rep.groups)[number]) => formatValue(g.values[c.id], 'usd') })),
+      ]),
+    );
+  }
   if (rep.paired.length > 0) {
     out.push('', 'paired differences against the first policy on the same seeds (mean, 95% bootstrap interval):', '');
     out.push(pairedTable(rep.paired));
@@ -230,11 +255,27 @@ export function renderMarkdown(rep: CompareReport): string {
       ['l', ...TABLE_METRICS.map(() => 'r' as const)],
     ),
   );
+  const venues = venueColumns(rep.groups);
+  if (venues.length > 0) {
+    out.push('', `${VENUE_NOTE[0].toUpperCase()}${VENUE_NOTE.slice(1)}`, '');
+    out.push(
+      mdTable(
+        ['group', ...venues.map((c) => c.header)],
+        rep.groups.map((g) => [g.label, ...venues.map((c) => formatValue(g.values[c.id], 'usd'))]),
+        ['l', ...venues.map(() => 'r' as const)],
+      ),
+    );
+  }
   if (rep.paired.length > 0) {
     out.push('', 'Paired differences against the first policy on the same seeds (mean, 95% bootstrap interval):', '');
     out.push(mdPaired(rep.paired));
   }
-  out.push('', 'Protocol loss = uncovered bad debt + net insurance-fund drawdown; VaR, CVaR and EVaR as defined in bulwark docs/sweeps.md.', '', '</details>');
+  out.push(
+    '',
+    "Bad debt, uncovered bad debt, protocol loss and P(insolvent) are summed over the venues (perpetuals, options, lending, cross-margin). Protocol loss = uncovered bad debt + net insurance-fund drawdown, per venue (lending: the reserves' net fall, a deficit below zero counting as uncovered); VaR, CVaR and EVaR as defined in bulwark docs/sweeps.md.",
+    '',
+    '</details>',
+  );
   return out.join('\n');
 }
 

@@ -10,11 +10,14 @@ import { expectedShortfall } from './stats/expected-shortfall.js';
 import { mean } from './stats/mean.js';
 import { median } from './stats/median.js';
 import { pairedDifferences } from './stats/paired-differences.js';
+import { VENUES, type Venue } from './stats/protocol-loss.js';
 import { quantile } from './stats/quantile.js';
 import { sharePositive } from './stats/share-positive.js';
 import { valueAtRisk } from './stats/value-at-risk.js';
 
 export type Format = 'usd' | 'pct' | 'count' | 'x';
+
+export const VENUE_LABELS: Record<Venue, string> = { perp: 'perp', options: 'options', lending: 'lending', cross: 'cross' };
 
 /** A statistic reported for every group, written in the gate syntax. */
 export interface Metric {
@@ -25,28 +28,35 @@ export interface Metric {
   node: GateNode;
 }
 
+// The solvency statistics cover every venue (perpetuals, options, lending pool, cross-margin): total_bad_debt,
+// total_uncovered_bad_debt and protocol_loss are sums over venues (reports/results-set.ts DERIVED_COLUMNS); the ids
+// keep their names, and for a perp-only scenario their values are the perp venue's. Per-venue means are at the end.
 const METRIC_DEFS: [id: string, expr: string, label: string, format: Format][] = [
   ['runs', 'runs', 'runs', 'count'],
   ['failed', 'failed', 'failed', 'count'],
-  ['bad_debt_mean', 'mean(bad_debt)', 'mean bad debt', 'usd'],
-  ['bad_debt_median', 'median(bad_debt)', 'median bad debt', 'usd'],
-  ['bad_debt_p95', 'p95(bad_debt)', 'p95 bad debt', 'usd'],
-  ['bad_debt_p99', 'p99(bad_debt)', 'p99 bad debt', 'usd'],
-  ['uncovered_bad_debt_mean', 'mean(uncovered_bad_debt)', 'mean uncovered', 'usd'],
-  ['uncovered_bad_debt_median', 'median(uncovered_bad_debt)', 'median uncovered', 'usd'],
-  ['uncovered_bad_debt_p95', 'p95(uncovered_bad_debt)', 'p95 uncovered', 'usd'],
-  ['uncovered_bad_debt_p99', 'p99(uncovered_bad_debt)', 'p99 uncovered', 'usd'],
+  ['bad_debt_mean', 'mean(total_bad_debt)', 'mean bad debt', 'usd'],
+  ['bad_debt_median', 'median(total_bad_debt)', 'median bad debt', 'usd'],
+  ['bad_debt_p95', 'p95(total_bad_debt)', 'p95 bad debt', 'usd'],
+  ['bad_debt_p99', 'p99(total_bad_debt)', 'p99 bad debt', 'usd'],
+  ['uncovered_bad_debt_mean', 'mean(total_uncovered_bad_debt)', 'mean uncovered', 'usd'],
+  ['uncovered_bad_debt_median', 'median(total_uncovered_bad_debt)', 'median uncovered', 'usd'],
+  ['uncovered_bad_debt_p95', 'p95(total_uncovered_bad_debt)', 'p95 uncovered', 'usd'],
+  ['uncovered_bad_debt_p99', 'p99(total_uncovered_bad_debt)', 'p99 uncovered', 'usd'],
   ['protocol_loss_mean', 'mean(protocol_loss)', 'mean loss', 'usd'],
   ['protocol_loss_var95', 'var95(protocol_loss)', 'VaR95 loss', 'usd'],
   ['protocol_loss_cvar95', 'cvar95(protocol_loss)', 'CVaR95 loss', 'usd'],
   ['protocol_loss_cvar99', 'cvar99(protocol_loss)', 'CVaR99 loss', 'usd'],
   ['protocol_loss_evar99', 'evar99(protocol_loss)', 'EVaR99 loss', 'usd'],
-  ['prob_insolvency', 'prob(uncovered_bad_debt)', 'P(insolvent)', 'pct'],
+  ['prob_insolvency', 'prob(total_uncovered_bad_debt)', 'P(insolvent)', 'pct'],
   ['liquidations_at_risk', 'p95(liquidated_notional)', 'LaR95', 'usd'],
   ['liquidation_slippage_mean', 'mean(liquidation_slippage)', 'mean slippage', 'usd'],
   ['steps_halted_mean', 'mean(steps_halted)', 'mean halted', 'x'],
   ['max_open_interest_mean', 'mean(max_open_interest)', 'mean max OI', 'usd'],
   ['max_leverage', 'mean(max_leverage)', 'max lev.', 'x'],
+  ...VENUES.flatMap((v): [string, string, string, Format][] => [
+    [`${v}_bad_debt_mean`, `mean(${v === 'perp' ? 'bad_debt' : `${v}_bad_debt`})`, `${VENUE_LABELS[v]} bad debt`, 'usd'],
+    [`${v}_protocol_loss_mean`, `mean(${v}_protocol_loss)`, `${VENUE_LABELS[v]} loss`, 'usd'],
+  ]),
 ];
 
 /** Every statistic of a group, in report order. */
@@ -56,7 +66,14 @@ export const TABLE_METRICS = ['runs', 'failed', 'bad_debt_mean', 'uncovered_bad_
 /** The metrics whose change against the baseline is listed (plus each gate's left-hand side). */
 export const CHANGE_METRICS = ['bad_debt_mean', 'uncovered_bad_debt_p99', 'protocol_loss_var95', 'protocol_loss_cvar99', 'prob_insolvency', 'liquidations_at_risk', 'steps_halted_mean', 'max_open_interest_mean'];
 /** Columns of the paired differences. */
-export const PAIRED_COLUMNS = ['protocol_loss', 'bad_debt'];
+export const PAIRED_COLUMNS = ['protocol_loss', 'total_bad_debt'];
+/** Per-venue metrics of the by-venue table: mean bad debt and mean protocol loss. */
+export const VENUE_METRICS: Record<Venue, [badDebt: string, loss: string]> = Object.fromEntries(VENUES.map((v) => [v, [`${v}_bad_debt_mean`, `${v}_protocol_loss_mean`]])) as Record<Venue, [string, string]>;
+
+/** Venues with bad debt or protocol loss in some group; the by-venue table is shown when one is not the perp venue. */
+export function activeVenues(groups: readonly GroupReport[]): Venue[] {
+  return VENUES.filter((v) => groups.some((g) => VENUE_METRICS[v].some((id) => g.values[id] > 0)));
+}
 
 /** One statistic of one group's successful runs. */
 export function statOf(g: Group, call: StatCall): number {

@@ -48,7 +48,8 @@ const PLAIN_FNS = ['mean', 'median', 'min', 'max', 'sum', 'std', 'prob'] as cons
 const LEVEL_FNS = ['p', 'var', 'cvar', 'es', 'evar'] as const;
 /** Bare names that stand for a statistic. */
 const ALIASES: Record<string, GateNode> = {
-  prob_insolvency: { type: 'stat', fn: 'prob', column: 'uncovered_bad_debt' },
+  /** The compare table's P(insolvent): uncovered bad debt in some venue. */
+  prob_insolvency: { type: 'stat', fn: 'prob', column: 'total_uncovered_bad_debt' },
   runs: { type: 'count', what: 'runs' },
   failed: { type: 'count', what: 'failed' },
 };

@@ -57,8 +57,20 @@ function hasMagic(bytes: Uint8Array): boolean {
   return head === MAGIC && tail === MAGIC;
 }
 
+export interface LoadTableOptions {
+  /**
+   * Accept a runs table (of `bulwark run` or `bulwark sweep`) that lacks summary columns added since it was written
+   * (the other columns still in this version's order, none unknown); the reader must default the missing ones.
+   * `compare` and `recommend` read them as 0.
+   */
+  olderRuns?: boolean;
+}
+
+/** Columns every runs table has had: an older runs table may lack any other summary column. */
+const CORE_RUNS_COLUMNS = new Set(['scenario', 'policy', 'seed', 'parameters', 'steps', 'final_price', 'error']);
+
 /** Reads one bulwark Arrow file (IPC file format). `expected` names the table it must hold. */
-export function loadTable(file: string, expected?: TableName | SweepTableName): LoadedTable {
+export function loadTable(file: string, expected?: TableName | SweepTableName, opts: LoadTableOptions = {}): LoadedTable {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -86,6 +98,14 @@ export function loadTable(file: string, expected?: TableName | SweepTableName): 
   if (have.length !== want.length || have.some((c, i) => c !== want[i])) {
     const missing = want.filter((c) => !have.includes(c));
     const extra = have.filter((c) => !want.includes(c));
+    const summary = new Set<string>(TABLE_COLUMNS.runs);
+    const older =
+      opts.olderRuns === true &&
+      (name === 'runs' || name === SWEEP_RUNS_TABLE) &&
+      extra.length === 0 &&
+      missing.every((c) => summary.has(c) && !CORE_RUNS_COLUMNS.has(c)) &&
+      want.filter((c) => have.includes(c)).every((c, i) => c === have[i]);
+    if (older) return { file, name: name as TableName | SweepTableName, table, metadata };
     const what = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', extra.length > 0 ? `unexpected ${extra.join(', ')}` : '']
       .filter(Boolean)
       .join('; ');

@@ -72,7 +72,7 @@ export function recommendationMarkdown(r: Recommendation): string {
     lines.push(`| Metric (policy \`${r.policy}\`, mean over seeds unless stated) | Current | ${recHead} | Change |`, '|---|---:|---:|---:|');
     lines.push(row(`${r.objective} (objective)`, (x) => x.objective, usd));
     lines.push(`| Budget | ${cur ? usd(cur.budget) : ''} | ${usd(rec.budget)} | |`);
-    lines.push(row('Probability of insolvency (uncovered bad debt > 0)', (x) => x.probInsolvency, pct, true));
+    lines.push(row('Probability of insolvency (uncovered bad debt > 0 in some venue)', (x) => x.probInsolvency, pct, true));
     lines.push(row('Capital efficiency: max leverage (1 / initial margin)', (x) => x.maxLeverage, (v) => `${num(v, 2)}x`));
     lines.push(row('Capital efficiency: peak open interest', (x) => x.maxOpenInterest, usd));
     lines.push(row('Liquidations per run', (x) => x.liquidations, (v) => num(v, 1)));
@@ -107,7 +107,7 @@ export function recommendationMarkdown(r: Recommendation): string {
   lines.push(
     `- bulwark ${rp.version}, a deterministic agent-based simulator of the venue: an exogenous market, an oracle, leveraged traders and liquidators, and the venue's margin and liquidation engine with the defense policy \`${r.policy}\`.`,
     `- Sweep \`${r.sweep}\`: ${r.points.length} settings x ${rp.seeds.length} seeds. Every setting runs on the same seeds (the same market paths and agent draws), so differences between settings are paired, not noise between independent samples.`,
-    `- Protocol loss of a run = uncovered bad debt + the net fall of the insurance fund over the run. Objective: ${r.objective} over the seeds of each setting (definitions: docs/sweeps.md, Statistics).`,
+    `- Protocol loss of a run = uncovered bad debt + the net fall of the insurance fund over the run, summed over the venues (perpetuals, options, lending pool with its reserves as the fund, cross-margin). Objective: ${r.objective} over the seeds of each setting (definitions: docs/sweeps.md, Statistics).`,
     `- Budget: ${budgetText(r, rec)}.`,
     `- Selection: ${r.selection}`,
     '',

@@ -11,7 +11,10 @@ import { loadTable } from './load.js';
 import { loadResultSet, METRIC_COLUMNS, resultFiles, type Group } from './results-set.js';
 import { mean } from './stats/mean.js';
 
-/** A loss budget: an amount in USD, or a multiple of the starting insurance fund (mean over a point's runs). */
+/**
+ * A loss budget: an amount in USD, or a multiple of the starting insurance fund (mean over a point's runs) - of every
+ * venue, as protocol loss is: the perp, options and cross funds plus the lending pool's starting reserves.
+ */
 export type Budget = { kind: 'usd'; usd: number; text: string } | { kind: 'fund'; multiple: number; text: string };
 
 /** How far one proposal may move a parameter: an absolute step, or a share of the current value. */
@@ -147,7 +150,7 @@ function stepOk(current: unknown, value: number | string, step: MaxStep | undefi
 export function recommend(resultsDir: string, opts: RecommendOptions): Recommendation {
   const files = resultFiles(resultsDir);
   if (files.length !== 1) throw new InputError({ code: 'results.invalid', file: resultsDir, message: 'recommend reads one sweep: name its results directory' });
-  const table = loadTable(files[0]);
+  const table = loadTable(files[0], undefined, { olderRuns: true });
   const set = loadResultSet(files[0]);
   if (set.kind !== 'sweep') throw new InputError({ code: 'results.invalid', file: files[0], message: 'results of bulwark run, not of a sweep: recommend needs a parameter sweep (bulwark sweep)' });
   const plan: SweepPlan = loadSweep(opts.sweepFile);
@@ -182,7 +185,7 @@ export function recommend(resultsDir: string, opts: RecommendOptions): Recommend
   const points: PointRow[] = groups.map((g) => {
     const data = gateData(g);
     const obj = evaluate(objective.node, data, null, objective.node);
-    const budget = opts.budget.kind === 'usd' ? opts.budget.usd : opts.budget.multiple * col(g, 'insurance_fund_initial');
+    const budget = opts.budget.kind === 'usd' ? opts.budget.usd : opts.budget.multiple * col(g, 'total_insurance_fund_initial');
     const directed = set.parameters.filter((p) => dirs[p].dir !== null && order[p].length > 1);
     const restrictiveness = directed.length === 0 ? null : mean(directed.map((p) => order[p].indexOf(g.point[p]) / (order[p].length - 1)));
     return {
@@ -198,7 +201,7 @@ export function recommend(resultsDir: string, opts: RecommendOptions): Recommend
       maxOpenInterest: col(g, 'max_open_interest'),
       liquidations: col(g, 'liquidations'),
       liquidatedNotional: col(g, 'liquidated_notional'),
-      probInsolvency: data.stat({ type: 'stat', fn: 'prob', column: 'uncovered_bad_debt' }),
+      probInsolvency: data.stat({ type: 'stat', fn: 'prob', column: 'total_uncovered_bad_debt' }),
       restrictiveness,
       isCurrent: set.parameters.every((p) => g.point[p] === current[p]),
     };

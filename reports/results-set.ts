@@ -6,11 +6,32 @@ import { InputError } from '../sim/errors.js';
 import { canonicalJson } from '../sim/scenario.js';
 import { RUNS_COLUMN_TYPES, RUNS_COLUMNS } from './arrow.js';
 import { loadTable } from './load.js';
-import { protocolLoss } from './stats/protocol-loss.js';
+import { lendingUncovered, sumVenues, totalBadDebt, totalUncoveredBadDebt, venueLosses, VENUES } from './stats/protocol-loss.js';
 import { SWEEP_RUNS_TABLE } from './sweep-arrow.js';
 
-/** Per-run metric columns a statistic or gate can use: the numeric summary columns and derived ones. */
-export const DERIVED_COLUMNS = ['protocol_loss', 'insurance_fund_drawdown', 'max_leverage'] as const;
+/**
+ * Per-run columns derived from the summary (definitions: reports/stats/protocol-loss.ts, docs/sweeps.md):
+ * - `protocol_loss`: over every venue, uncovered bad debt + the net fall of its fund (lending: of its reserves);
+ *   `perp_protocol_loss`, `options_protocol_loss`, `lending_protocol_loss`, `cross_protocol_loss` per venue;
+ * - `total_bad_debt`: bad debt of the perpetuals, options, lending and cross venues;
+ * - `total_uncovered_bad_debt`: the perp, options and cross funds' shortfalls plus `lending_uncovered_bad_debt`, the
+ *   lending pool's deficit max(0, -lending_reserves);
+ * - `total_insurance_fund_initial`: the venues' starting funds and the pool's starting reserves (recommend's budget);
+ * - `insurance_fund_drawdown`: the perp fund's net fall; `max_leverage`: 1 / venue.initialMargin.
+ */
+export const DERIVED_COLUMNS = [
+  'protocol_loss',
+  'insurance_fund_drawdown',
+  'max_leverage',
+  'total_bad_debt',
+  'total_uncovered_bad_debt',
+  'total_insurance_fund_initial',
+  'lending_uncovered_bad_debt',
+  'perp_protocol_loss',
+  'options_protocol_loss',
+  'lending_protocol_loss',
+  'cross_protocol_loss',
+] as const;
 export const METRIC_COLUMNS: readonly string[] = [
   ...RUNS_COLUMNS.filter((c) => RUNS_COLUMN_TYPES[c] !== 'utf8' && RUNS_COLUMN_TYPES[c] !== 'utf8?' && c !== 'seed'),
   ...DERIVED_COLUMNS,
@@ -86,19 +107,36 @@ export function resultFiles(target: string): string[] {
   return subs;
 }
 
-function maxLeverage(parameters: string | null): number {
-  if (!parameters) return NaN;
+/** Summary columns that are NaN in a run without the venue (so also when an older file lacks them); others are 0. */
+const NAN_WHEN_ABSENT = new Set(['lending_min_hf', 'cross_min_margin_ratio']);
+
+/** What a group's runs share through the `parameters` column: one venue configuration per point and policy. */
+interface PointParameters {
+  maxLeverage: number;
+  /** Starting lending reserves and cross fund, for files written before their `*_initial` columns existed. */
+  lendingReserves: number;
+  crossFund: number;
+}
+
+function pointParameters(parameters: string | null): PointParameters {
+  const num = (v: unknown, absent: number) => (typeof v === 'number' ? v : absent);
+  let p: { venue?: { initialMargin?: unknown }; lending?: { reserves?: unknown }; cross?: { insuranceFund?: unknown } } = {};
   try {
-    const im = (JSON.parse(parameters) as { venue?: { initialMargin?: unknown } }).venue?.initialMargin;
-    return typeof im === 'number' && im > 0 ? 1 / im : NaN;
+    if (parameters) p = JSON.parse(parameters);
   } catch {
-    return NaN;
+    p = {};
   }
+  const im = p?.venue?.initialMargin;
+  return {
+    maxLeverage: typeof im === 'number' && im > 0 ? 1 / im : NaN,
+    lendingReserves: num(p?.lending?.reserves, 0),
+    crossFund: num(p?.cross?.insuranceFund, 0),
+  };
 }
 
 /** Reads one runs file (`runs` or `sweep-runs` table) into groups. */
 export function loadResultSet(file: string): ResultSet {
-  const t = loadTable(file);
+  const t = loadTable(file, undefined, { olderRuns: true });
   if (t.name !== 'runs' && t.name !== SWEEP_RUNS_TABLE) {
     throw new InputError({ code: 'results.invalid', file, message: `holds the '${t.name}' table; compare reads runs tables (runs.arrow)` });
   }
@@ -110,6 +148,8 @@ export function loadResultSet(file: string): ResultSet {
   const table = t.table;
   const n = table.numRows;
   const col = (name: string) => table.getChild(name)!;
+  /** A summary column, or null when the file was written before it existed. */
+  const optional = (name: string) => table.getChild(name);
   const policyCol = col('policy');
   const scenarioCol = col('scenario');
   const seedCol = col('seed');
@@ -118,13 +158,13 @@ export function loadResultSet(file: string): ResultSet {
   const paramsCol = col('parameters');
   const pointCol = isSweep ? col('point_index') : null;
   const paramCols = parameters.map(col);
-  const sources = METRIC_COLUMNS.filter((c) => !(DERIVED_COLUMNS as readonly string[]).includes(c)).map((c) => [c, col(c)] as const);
+  const sources = METRIC_COLUMNS.filter((c) => !(DERIVED_COLUMNS as readonly string[]).includes(c)).map((c) => [c, optional(c)] as const);
   const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
-  const fundInitial = col('insurance_fund_initial');
-  const fundFinal = col('insurance_fund_final');
-  const uncovered = col('uncovered_bad_debt');
+  // a file with a venue's final figure but not its starting one: the start is in the parameters
+  const hasLending = optional('lending_reserves') !== null;
+  const hasCross = optional('cross_insurance_fund_final') !== null;
   const groups = new Map<string, Group>();
-  const leverage = new Map<Group, number>();
+  const shared = new Map<Group, PointParameters>();
   const policies: string[] = [];
   for (let i = 0; i < n; i++) {
     const policy = policyCol.get(i) as string;
@@ -149,18 +189,17 @@ export function loadResultSet(file: string): ResultSet {
       continue;
     }
     g.seeds.push(seedCol.get(i) as number);
-    for (const [c, v] of sources) g.columns[c].push(num(v.get(i)));
-    const u = num(uncovered.get(i));
-    const f0 = num(fundInitial.get(i));
-    const f1 = num(fundFinal.get(i));
-    g.columns.protocol_loss.push(protocolLoss({ uncovered_bad_debt: u, insurance_fund_initial: f0, insurance_fund_final: f1 }));
-    g.columns.insurance_fund_drawdown.push(Math.max(0, f0 - f1));
-    let lev = leverage.get(g);
-    if (lev === undefined) {
-      lev = maxLeverage(paramsCol.get(i) as string | null); // the venue's initial margin is one per point
-      leverage.set(g, lev);
+    let pp = shared.get(g);
+    if (pp === undefined) {
+      pp = pointParameters(paramsCol.get(i) as string | null); // the venues' configuration is one per point
+      shared.set(g, pp);
     }
-    g.columns.max_leverage.push(lev);
+    for (const [c, v] of sources) {
+      if (v !== null) g.columns[c].push(num(v.get(i)));
+      else g.columns[c].push(c === 'lending_reserves_initial' && hasLending ? pp.lendingReserves : c === 'cross_insurance_fund_initial' && hasCross ? pp.crossFund : NAN_WHEN_ABSENT.has(c) ? NaN : 0);
+    }
+    derive(g.columns, g.columns.bad_debt.length - 1);
+    g.columns.max_leverage.push(pp.maxLeverage);
   }
   return {
     file,
@@ -173,6 +212,35 @@ export function loadResultSet(file: string): ResultSet {
     groups: [...groups.values()],
     runs: n,
   };
+}
+
+/** Appends the derived columns (but max_leverage) of row k of a group's columns (reports/stats/protocol-loss.ts). */
+function derive(c: Record<string, number[]>, k: number): void {
+  const r = {
+    bad_debt: c.bad_debt[k],
+    uncovered_bad_debt: c.uncovered_bad_debt[k],
+    insurance_fund_initial: c.insurance_fund_initial[k],
+    insurance_fund_final: c.insurance_fund_final[k],
+    options_bad_debt: c.options_bad_debt[k],
+    options_uncovered_bad_debt: c.options_uncovered_bad_debt[k],
+    options_insurance_fund_initial: c.options_insurance_fund_initial[k],
+    options_insurance_fund_final: c.options_insurance_fund_final[k],
+    lending_bad_debt: c.lending_bad_debt[k],
+    lending_reserves_initial: c.lending_reserves_initial[k],
+    lending_reserves: c.lending_reserves[k],
+    cross_bad_debt: c.cross_bad_debt[k],
+    cross_uncovered_bad_debt: c.cross_uncovered_bad_debt[k],
+    cross_insurance_fund_initial: c.cross_insurance_fund_initial[k],
+    cross_insurance_fund_final: c.cross_insurance_fund_final[k],
+  };
+  const loss = venueLosses(r);
+  c.protocol_loss.push(sumVenues(loss));
+  for (const v of VENUES) c[`${v}_protocol_loss`].push(loss[v]);
+  c.insurance_fund_drawdown.push(Math.max(0, r.insurance_fund_initial - r.insurance_fund_final));
+  c.total_bad_debt.push(totalBadDebt(r));
+  c.total_uncovered_bad_debt.push(totalUncoveredBadDebt(r));
+  c.lending_uncovered_bad_debt.push(lendingUncovered(r.lending_reserves));
+  c.total_insurance_fund_initial.push(r.insurance_fund_initial + r.options_insurance_fund_initial + r.lending_reserves_initial + r.cross_insurance_fund_initial);
 }
 
 /** Reads every target; fails (bad input) when two sets hold the same group, since they could not be told apart. */

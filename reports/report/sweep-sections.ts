@@ -61,11 +61,11 @@ export async function sweepSections(set: ResultSet, gi: number, opts: SectionOpt
     { text: label(g), align: 'left' as const },
     { text: g.policy, align: 'left' as const },
     `${g.runs - g.failed}${g.failed ? ` (+${g.failed} failed)` : ''}`,
-    dollars(stat(g, 'mean', 'bad_debt')),
+    dollars(stat(g, 'mean', 'total_bad_debt')),
     dollars(stat(g, 'var', 'protocol_loss', 0.95)),
     dollars(stat(g, 'cvar', 'protocol_loss', 0.95)),
     dollars(stat(g, 'evar', 'protocol_loss', 0.99)),
-    pct(stat(g, 'prob', 'uncovered_bad_debt')),
+    pct(stat(g, 'prob', 'total_uncovered_bad_debt')),
     count(stat(g, 'mean', 'liquidations')),
     `${stat(g, 'mean', 'max_leverage').toFixed(1)}x`,
     dollars(stat(g, 'mean', 'max_open_interest')),
@@ -73,7 +73,7 @@ export async function sweepSections(set: ResultSet, gi: number, opts: SectionOpt
   const statsTable = htmlTable(
     ['setting', 'policy', 'runs', 'mean bad debt', 'VaR95 loss', 'CVaR95 loss', 'EVaR99 loss', 'P(insolvent)', 'liquidations', 'max leverage', 'peak OI'],
     statRows,
-    `Per setting and policy, over ${seeds} seeds (USD; loss = protocol loss)`,
+    `Per setting and policy, over ${seeds} seeds (USD; bad debt and loss summed over the venues; loss = protocol loss)`,
   );
   // frontier
   const eff = efficiencyAxis(groups);
@@ -91,7 +91,7 @@ export async function sweepSections(set: ResultSet, gi: number, opts: SectionOpt
       '',
       frontierSpec({ points: frontier, policies: set.policies, efficiencyTitle: eff.title, efficiencyFormat: eff.format, riskTitle: 'VaR95 of protocol loss (USD)' }),
       htmlTable(['policy', `setting (${set.parameters.join(', ')})`, 'VaR95 loss'], best, 'Lowest VaR95 per policy') +
-        note(`Capital efficiency here: ${eff.title}. VaR95: the 95th percentile of protocol loss over the seeds (uncovered bad debt plus the fall of the insurance fund). For the least restrictive setting within a loss budget: bulwark recommend.`),
+        note(`Capital efficiency here: ${eff.title}. VaR95: the 95th percentile of protocol loss over the seeds (uncovered bad debt plus the fall of the insurance fund, summed over the venues). For the least restrictive setting within a loss budget: bulwark recommend.`),
     );
   }
   // distribution across seeds
@@ -100,7 +100,7 @@ export async function sweepSections(set: ResultSet, gi: number, opts: SectionOpt
     const values = groups.flatMap((g) => {
       const row = set.parameters.length > 0 ? `${g.policy} @ ${short(g)}` : g.policy;
       rows.push(row);
-      return g.seeds.map((seed, i) => ({ policy: g.policy, seed, usd: g.columns.bad_debt[i], row }));
+      return g.seeds.map((seed, i) => ({ policy: g.policy, seed, usd: g.columns.total_bad_debt[i], row }));
     });
     await add(
       'bad-debt-distribution',
@@ -108,7 +108,7 @@ export async function sweepSections(set: ResultSet, gi: number, opts: SectionOpt
       badDebtDistributionSpec({ values, policies: set.policies, rows: [...new Set(rows)] }),
       htmlTable(
         [set.parameters.join(', ') || 'setting', 'policy', 'median', 'p95', 'max'],
-        groups.map((g) => [{ text: short(g), align: 'left' as const }, { text: g.policy, align: 'left' as const }, dollars(stat(g, 'median', 'bad_debt')), dollars(stat(g, 'p', 'bad_debt', 0.95)), dollars(stat(g, 'max', 'bad_debt'))]),
+        groups.map((g) => [{ text: short(g), align: 'left' as const }, { text: g.policy, align: 'left' as const }, dollars(stat(g, 'median', 'total_bad_debt')), dollars(stat(g, 'p', 'total_bad_debt', 0.95)), dollars(stat(g, 'max', 'total_bad_debt'))]),
         'Bad debt per run (USD)',
       ),
     );

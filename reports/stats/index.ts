@@ -5,7 +5,7 @@ export { expectedShortfall } from './expected-shortfall.js';
 export { mean } from './mean.js';
 export { median } from './median.js';
 export { pairedDifferences } from './paired-differences.js';
-export { protocolLoss, type ProtocolLossInput } from './protocol-loss.js';
+export { fundLoss, lendingLoss, lendingUncovered, protocolLoss, sumVenues, totalBadDebt, totalUncoveredBadDebt, venueLosses, VENUES, type BadDebtInput, type ProtocolLossInput, type Venue } from './protocol-loss.js';
 export { quantile } from './quantile.js';
 export { sharePositive } from './share-positive.js';
 export { valueAtRisk } from './value-at-risk.js';

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeResults } from '../../reports/arrow.js';
+import { tableToIPC } from 'apache-arrow';
+import { RUNS_COLUMN_TYPES, RUNS_COLUMNS, runsTable, writeResults } from '../../reports/arrow.js';
 import { buildComparison, METRICS } from '../../reports/compare.js';
 import { renderCsv, renderJson, renderJunit, renderMarkdown, renderText } from '../../reports/compare-format.js';
 import { parseGate } from '../../reports/gates.js';
@@ -14,7 +15,7 @@ import { expectedShortfall, mean, protocolLoss, quantile, sharePositive, valueAt
 import { SweepWriter } from '../../reports/sweep-arrow.js';
 import { InputError } from '../../sim/errors.js';
 import { InlineExecutor } from '../../sim/executor.js';
-import { runScenario } from '../../sim/run.js';
+import { runScenario, type RunResult, type RunSummary } from '../../sim/run.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { loadSweep, runAt } from '../../sim/sweep.js';
 import { drive } from '../../sim/sweep-driver.js';
@@ -184,12 +185,140 @@ describe('result sets', { timeout: 30_000 }, () => {
     ]);
     const rep = buildComparison([set], null, []);
     expect(rep.groups[0].values.bad_debt_mean).toBe(results[0].summary.bad_debt);
-    expect(rep.paired.find((p) => p.column === 'bad_debt')!.mean).toBe(results[1].summary.bad_debt - results[0].summary.bad_debt);
+    // paired bad debt is of every venue's: for this perp-only scenario, the perp venue's
+    expect(rep.paired.find((p) => p.column === 'total_bad_debt')!.mean).toBe(results[1].summary.bad_debt - results[0].summary.bad_debt);
   });
 
   it('a directory of result directories is read in name order; the same groups twice are ambiguous', () => {
     expect(() => loadResultSets([sweepDir, sweepDir])).toThrow(/both hold runs of policy 'none' at venue\.maintenanceMargin=0\.03 of sweep 'cmp'/);
     expect(loadResultSets([dir]).map((s) => path.basename(s.dir))).toEqual(['cmp', 'run']);
     expect(() => loadResultSets([path.join(dir, 'nope')])).toThrow(/no such file or directory/);
+  });
+});
+
+/** A runs file of synthetic summaries: every column 0 but the ones given (policy, seed and parameters per row). */
+function syntheticRuns(name: string, rows: Partial<RunSummary>[], drop: readonly string[] = []): string {
+  const zero = Object.fromEntries(RUNS_COLUMNS.map((c) => [c, RUNS_COLUMN_TYPES[c] === 'utf8' ? '' : RUNS_COLUMN_TYPES[c] === 'utf8?' ? null : 0])) as unknown as RunSummary;
+  const parameters = JSON.stringify({ defenses: [], venue: { initialMargin: 0.1 }, lending: { reserves: 1000 }, cross: { insuranceFund: 5000 } });
+  const results = rows.map((r) => ({ summary: { ...zero, scenario: 'syn', parameters, steps: 10, final_price: 100, ...r } }) as RunResult);
+  const seeds = [...new Set(results.map((r) => r.summary.seed))];
+  let table = runsTable(results, { scenario: 'syn', scenarioHash: 'h', seed: seeds });
+  if (drop.length > 0) table = table.select(RUNS_COLUMNS.filter((c) => !drop.includes(c)));
+  const file = path.join(dir, `${name}.arrow`);
+  writeFileSync(file, tableToIPC(table, 'file'));
+  return file;
+}
+
+describe('every venue counts', { timeout: 30_000 }, () => {
+  // two policies on seeds 1, 2: only the lending pool and the cross venue have losses, the perp venue none
+  const ROWS: Partial<RunSummary>[] = [
+    { policy: 'none', seed: 1, lending_bad_debt: 900, lending_reserves_initial: 1000, lending_reserves: -400, cross_bad_debt: 300, cross_uncovered_bad_debt: 0, cross_insurance_fund_initial: 5000, cross_insurance_fund_final: 4800 },
+    { policy: 'none', seed: 2, lending_bad_debt: 100, lending_reserves_initial: 1000, lending_reserves: 950, cross_bad_debt: 6000, cross_uncovered_bad_debt: 1000, cross_insurance_fund_initial: 5000, cross_insurance_fund_final: 0 },
+    { policy: 'guard', seed: 1, lending_bad_debt: 0, lending_reserves_initial: 1000, lending_reserves: 1010 },
+    { policy: 'guard', seed: 2, lending_reserves_initial: 1000, lending_reserves: 1000, options_bad_debt: 70, options_uncovered_bad_debt: 20, options_insurance_fund_initial: 100, options_insurance_fund_final: 50 },
+  ];
+
+  it('bad debt, uncovered, protocol loss and P(insolvent) of a run whose losses are outside the perp venue', () => {
+    const set = loadResultSet(syntheticRuns('venues', ROWS));
+    const [none, guard] = set.groups;
+    // per run: total bad debt; uncovered = cross shortfall + lending deficit; loss = lending reserves' fall + cross
+    expect(none.columns.total_bad_debt).toEqual([1200, 6100]);
+    expect(none.columns.lending_uncovered_bad_debt).toEqual([400, 0]);
+    expect(none.columns.total_uncovered_bad_debt).toEqual([400, 1000]);
+    expect(none.columns.lending_protocol_loss).toEqual([1400, 50]);
+    expect(none.columns.cross_protocol_loss).toEqual([200, 6000]);
+    expect(none.columns.perp_protocol_loss).toEqual([0, 0]);
+    expect(none.columns.protocol_loss).toEqual([1600, 6050]);
+    expect(none.columns.total_insurance_fund_initial).toEqual([6000, 6000]);
+    expect(guard.columns.protocol_loss).toEqual([0, 20 + 50]);
+    expect(guard.columns.total_uncovered_bad_debt).toEqual([0, 20]);
+    const rep = buildComparison([set], null, []);
+    const [n, g] = rep.groups;
+    expect(n.values.bad_debt_mean).toBe(3650);
+    expect(n.values.bad_debt_p99).toBe(quantile([1200, 6100], 0.99));
+    expect(n.values.uncovered_bad_debt_p99).toBe(quantile([400, 1000], 0.99));
+    expect(n.values.protocol_loss_mean).toBe(3825);
+    expect(n.values.protocol_loss_var95).toBe(valueAtRisk([1600, 6050], 0.95));
+    expect(n.values.prob_insolvency).toBe(1);
+    expect(g.values.prob_insolvency).toBe(0.5);
+    expect(n.values.perp_bad_debt_mean).toBe(0);
+    expect(n.values.lending_bad_debt_mean).toBe(500);
+    expect(n.values.cross_protocol_loss_mean).toBe(3100);
+    // paired differences on the totals
+    const p = rep.paired.find((x) => x.label === 'guard' && x.column === 'protocol_loss')!;
+    expect(p.mean).toBe(mean([0 - 1600, 70 - 6050]));
+    expect(rep.paired.find((x) => x.label === 'guard' && x.column === 'total_bad_debt')!.mean).toBe(mean([0 - 1200, 70 - 6100]));
+    // the table says where the loss is: the venues that have some
+    const text = renderText(rep);
+    expect(text).toContain('by venue (mean per run)');
+    expect(text).toMatch(/group\s+options bad debt\s+options loss\s+lending bad debt\s+lending loss\s+cross bad debt\s+cross loss\n/);
+    expect(text).not.toContain('perp bad debt');
+    expect(renderMarkdown(rep)).toContain('| group | options bad debt | options loss | lending bad debt | lending loss | cross bad debt | cross loss |');
+    const json = JSON.parse(renderJson(rep));
+    expect(json.statistics.bad_debt_mean).toBe('mean(total_bad_debt)');
+    expect(json.groups[0].stats).toMatchObject({ bad_debt_mean: 3650, protocol_loss_mean: 3825, lending_protocol_loss_mean: 725 });
+  });
+
+  it('gates on a venue, on the totals, and prob_insolvency', () => {
+    const sets = [loadResultSet(syntheticRuns('venues-gates', ROWS))];
+    const gates = ['p99(cross_bad_debt) > 5000', 'mean(lending_protocol_loss) > 700', 'prob_insolvency > 0.5', 'cvar99(protocol_loss) > 6000', 'max(total_uncovered_bad_debt) >= 1000'].map((t) => parseGate(t, METRIC_COLUMNS));
+    const rep = buildComparison(sets, null, gates);
+    const verdicts = rep.gates.map((r) => `${r.gate.text} | ${r.policy}: ${r.check.verdict}`);
+    expect(verdicts).toEqual([
+      'p99(cross_bad_debt) > 5000 | none: fail',
+      'p99(cross_bad_debt) > 5000 | guard: pass',
+      'mean(lending_protocol_loss) > 700 | none: fail',
+      'mean(lending_protocol_loss) > 700 | guard: pass',
+      'prob_insolvency > 0.5 | none: fail',
+      'prob_insolvency > 0.5 | guard: pass',
+      'cvar99(protocol_loss) > 6000 | none: fail',
+      'cvar99(protocol_loss) > 6000 | guard: pass',
+      'max(total_uncovered_bad_debt) >= 1000 | none: fail',
+      'max(total_uncovered_bad_debt) >= 1000 | guard: pass',
+    ]);
+  });
+
+  it('a runs file written before the cross venue and the starting-fund columns still loads: missing columns read as 0', () => {
+    const dropped = RUNS_COLUMNS.filter((c) => c.startsWith('cross_') || c === 'options_insurance_fund_initial' || c === 'lending_reserves_initial');
+    const file = syntheticRuns('older', ROWS, dropped);
+    expect(() => loadTable(file)).toThrow(/columns do not match the bulwark 'runs' table \(missing /);
+    const set = loadResultSet(file);
+    const [none, guard] = set.groups;
+    expect(none.columns.cross_bad_debt).toEqual([0, 0]);
+    expect(none.columns.cross_min_margin_ratio).toEqual([NaN, NaN]); // as in a run without the venue
+    // the starting lending reserves come from the parameters (lending.reserves); the options fund's is unknown: 0
+    expect(none.columns.lending_reserves_initial).toEqual([1000, 1000]);
+    expect(none.columns.total_bad_debt).toEqual([900, 100]);
+    expect(none.columns.protocol_loss).toEqual([1400, 50]);
+    expect(guard.columns.protocol_loss).toEqual([0, 20]);
+    // with the cross venue's final fund but not its start (results of the first cross versions): from cross.insuranceFund
+    const early = loadResultSet(syntheticRuns('early-cross', ROWS, ['cross_insurance_fund_initial']));
+    expect(early.groups[0].columns.cross_insurance_fund_initial).toEqual([5000, 5000]);
+    expect(early.groups[0].columns.protocol_loss).toEqual([1600, 6050]);
+    const rep = buildComparison([set], [loadResultSet(syntheticRuns('newer', ROWS))], [parseGate('p99(cross_bad_debt) > baseline', METRIC_COLUMNS)]);
+    expect(rep.groups[0].values.bad_debt_mean).toBe(500);
+    expect(rep.gates.every((r) => r.check.verdict === 'pass')).toBe(true);
+    // an unknown column is still refused
+    const odd = path.join(dir, 'odd.arrow');
+    const t = loadTable(syntheticRuns('odd-base', ROWS)).table;
+    writeFileSync(odd, tableToIPC(t.select(RUNS_COLUMNS.filter((c) => c !== 'final_price')), 'file'));
+    expect(() => loadResultSet(odd)).toThrow(/missing final_price/);
+  });
+
+  it('lending-crash: the pool\'s bad debt and deficit show in the headline statistics (they were 0 before)', () => {
+    const ls = loadScenario(path.join(repoRoot, 'scenarios/lending-crash.yaml'));
+    const results = ['none'].map((policy) => runScenario(ls.scenario, { policy, seed: ls.scenario.seed, baseDir: ls.baseDir }));
+    const s = results[0].summary;
+    expect(s.bad_debt).toBe(0);
+    expect(s.lending_bad_debt).toBeGreaterThan(1e6);
+    expect(s.lending_reserves).toBeLessThan(0);
+    const out = path.join(dir, 'lending');
+    writeResults(out, results, { scenario: s.scenario, scenarioHash: 'h', seed: s.seed });
+    const rep = buildComparison(loadResultSets([out]), null, []);
+    const v = rep.groups[0].values;
+    expect(v.bad_debt_mean).toBe(s.lending_bad_debt);
+    expect(v.uncovered_bad_debt_p99).toBe(-s.lending_reserves);
+    expect(v.protocol_loss_var95).toBe(s.lending_reserves_initial - s.lending_reserves);
+    expect(v.prob_insolvency).toBe(1);
   });
 });

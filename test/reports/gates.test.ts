@@ -48,10 +48,21 @@ describe('parseGate', () => {
     expect(g.right).toMatchObject({ type: 'bin', op: '+', left: { type: 'bin', op: '*' } });
     expect(statsOf(parse('mean(bad_debt) - cvar99(protocol_loss) >= 2 * (evar99(protocol_loss) / 3)').left)).toHaveLength(2);
     expect(parse('es97.5(protocol_loss) <= 0').left).toEqual({ type: 'stat', fn: 'cvar', level: 0.975, column: 'protocol_loss' });
-    expect(parse('prob_insolvency > 0.1').left).toEqual({ type: 'stat', fn: 'prob', column: 'uncovered_bad_debt' });
+    // the compare table's P(insolvent): uncovered bad debt in some venue
+    expect(parse('prob_insolvency > 0.1').left).toEqual({ type: 'stat', fn: 'prob', column: 'total_uncovered_bad_debt' });
     expect(parse('failed() > 0').left).toEqual({ type: 'count', what: 'failed' });
     expect(parse('failed != 0').usesBaseline).toBe(false);
     expect(parse('mean(protocol_loss) > baseline(mean(protocol_loss)) + baseline(std(protocol_loss))').usesBaseline).toBe(true);
+  });
+
+  it('every venue has columns: its own bad debt, uncovered and loss, and the totals over venues', () => {
+    for (const c of ['cross_bad_debt', 'cross_uncovered_bad_debt', 'options_bad_debt', 'options_uncovered_bad_debt', 'lending_bad_debt', 'lending_uncovered_bad_debt', 'total_bad_debt', 'total_uncovered_bad_debt', 'total_insurance_fund_initial']) {
+      expect(parse(`p99(${c}) > 0`).left, c).toEqual({ type: 'stat', fn: 'p', level: 0.99, column: c });
+    }
+    for (const v of ['perp', 'options', 'lending', 'cross']) expect(parse(`cvar99(${v}_protocol_loss) > 1e6`).left).toMatchObject({ fn: 'cvar', column: `${v}_protocol_loss` });
+    expect(parse('mean(options_insurance_fund_initial) - mean(options_insurance_fund_final) > 0').left).toMatchObject({ type: 'bin', op: '-' });
+    expect(parse('mean(lending_reserves_initial) > 0').left).toMatchObject({ column: 'lending_reserves_initial' });
+    expect(parseError('p99(cros_bad_debt) > 0')).toContain("(did you mean 'cross_bad_debt'?)");
   });
 
   it('bad syntax: a message naming the problem, the gate with a caret, and the grammar', () => {

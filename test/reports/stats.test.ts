@@ -7,10 +7,15 @@ import {
   mean,
   median,
   pairedDifferences,
+  lendingLoss,
+  lendingUncovered,
   protocolLoss,
   quantile,
   sharePositive,
+  totalBadDebt,
+  totalUncoveredBadDebt,
   valueAtRisk,
+  venueLosses,
 } from '../../reports/stats/index.js';
 
 const ONE_TO_TEN = [7, 3, 10, 1, 9, 2, 8, 4, 6, 5]; // 1..10, shuffled: no statistic may depend on the order
@@ -96,6 +101,42 @@ describe('tail risk', () => {
     expect(protocolLoss({ uncovered_bad_debt: 100, insurance_fund_initial: 1000, insurance_fund_final: 400 })).toBe(700);
     expect(protocolLoss({ uncovered_bad_debt: 100, insurance_fund_initial: 1000, insurance_fund_final: 1500 })).toBe(100);
     expect(protocolLoss({ uncovered_bad_debt: 0, insurance_fund_initial: 1000, insurance_fund_final: 1000 })).toBe(0);
+  });
+
+  it('protocol loss sums the venues: each fund like the perp fund, the lending reserves as the pool\'s fund', () => {
+    const perp = { uncovered_bad_debt: 0, insurance_fund_initial: 1000, insurance_fund_final: 1000 };
+    // options and cross: uncovered + the fund's net fall (a grown fund counts 0)
+    expect(protocolLoss({ ...perp, options_uncovered_bad_debt: 50, options_insurance_fund_initial: 1000, options_insurance_fund_final: 400 })).toBe(650);
+    expect(protocolLoss({ ...perp, cross_uncovered_bad_debt: 0, cross_insurance_fund_initial: 2e6, cross_insurance_fund_final: 3.9e6 })).toBe(0);
+    expect(protocolLoss({ ...perp, cross_uncovered_bad_debt: 7, cross_insurance_fund_initial: 2e6, cross_insurance_fund_final: 0 })).toBe(2e6 + 7);
+    // lending: reserves 1000 -> 300 lose 700 (nothing uncovered); 1000 -> -500 lose 1500, of which the 500 deficit is
+    // uncovered (lenders' loss); reserves that grew lose nothing
+    expect(protocolLoss({ ...perp, lending_reserves_initial: 1000, lending_reserves: 300 })).toBe(700);
+    expect(protocolLoss({ ...perp, lending_reserves_initial: 1000, lending_reserves: -500 })).toBe(1500);
+    expect(protocolLoss({ ...perp, lending_reserves_initial: 1000, lending_reserves: 1200 })).toBe(0);
+    expect(lendingLoss(0, -2343233.45)).toBe(2343233.45);
+    expect(lendingUncovered(-500)).toBe(500);
+    expect(lendingUncovered(300)).toBe(0);
+    const all = {
+      uncovered_bad_debt: 10, insurance_fund_initial: 100, insurance_fund_final: 0, // perp 110
+      options_uncovered_bad_debt: 20, options_insurance_fund_initial: 50, options_insurance_fund_final: 30, // options 40
+      lending_reserves_initial: 300, lending_reserves: -40, // lending 340, deficit 40
+      cross_uncovered_bad_debt: 1, cross_insurance_fund_initial: 5, cross_insurance_fund_final: 1, // cross 5
+    };
+    expect(venueLosses(all)).toEqual({ perp: 110, options: 40, lending: 340, cross: 5 });
+    expect(protocolLoss(all)).toBe(495);
+    expect(totalUncoveredBadDebt(all)).toBe(10 + 20 + 40 + 1);
+    expect(totalBadDebt({ bad_debt: 1, options_bad_debt: 2, lending_bad_debt: 4, cross_bad_debt: 8 })).toBe(15);
+  });
+
+  it('a perp-only run (other venues 0 or absent) gives the perp figures bit for bit', () => {
+    const r = { uncovered_bad_debt: 0.1 + 0.2, insurance_fund_initial: 1e6 / 3, insurance_fund_final: 0.7 };
+    const zeros = { options_uncovered_bad_debt: 0, options_insurance_fund_initial: 0, options_insurance_fund_final: 0, lending_reserves_initial: 0, lending_reserves: 0, cross_uncovered_bad_debt: 0, cross_insurance_fund_initial: 0, cross_insurance_fund_final: 0 };
+    const perp = r.uncovered_bad_debt + Math.max(0, r.insurance_fund_initial - r.insurance_fund_final);
+    expect(protocolLoss(r)).toBe(perp);
+    expect(protocolLoss({ ...r, ...zeros })).toBe(perp);
+    expect(totalUncoveredBadDebt({ ...r, ...zeros })).toBe(r.uncovered_bad_debt);
+    expect(totalBadDebt({ bad_debt: 0.1 + 0.2, options_bad_debt: 0, lending_bad_debt: 0, cross_bad_debt: 0 })).toBe(0.1 + 0.2);
   });
 });
 
