@@ -28,7 +28,13 @@ import { Series, SERIES_COLUMNS } from '../sim/series.js';
 import { writeFileAtomic, writeFilesAtomic } from './atomic.js';
 
 /** Bumped whenever a column is added, removed, renamed or retyped. */
-export const SCHEMA_VERSION = '1';
+export const SCHEMA_VERSION = '2';
+/**
+ * Versions this bulwark reads. 2 added columns to version 1 (the cross-margin venue's, the options and lending
+ * starting funds); a version-1 runs table is read where its columns allow (`compare` and `recommend` read the
+ * summary columns it lacks as 0); other tables must have this version's columns.
+ */
+export const READABLE_SCHEMA_VERSIONS: readonly string[] = ['1', '2'];
 
 export type TableName = 'runs' | 'steps' | 'events' | 'records';
 

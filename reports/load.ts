@@ -4,7 +4,7 @@ import path from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { InputError } from '../sim/errors.js';
 import type { RunSummary } from '../sim/run.js';
-import { RESULT_FILES, SCHEMA_VERSION, TABLE_COLUMNS, type TableName } from './arrow.js';
+import { READABLE_SCHEMA_VERSIONS, RESULT_FILES, SCHEMA_VERSION, TABLE_COLUMNS, type TableName } from './arrow.js';
 import { SWEEP_RUNS_TABLE, SWEEP_STEPS_COLUMNS, SWEEP_STEPS_TABLE, sweepRunsColumns, type SweepTableName } from './sweep-arrow.js';
 
 /** One Arrow file of bulwark's, checked: its table name, columns and metadata are what this version writes. */
@@ -89,8 +89,8 @@ export function loadTable(file: string, expected?: TableName | SweepTableName, o
   if (name === undefined) throw invalid(file, 'an Arrow file, but not bulwark results (no bulwark.table in its metadata)');
   if (!TABLE_NAMES.includes(name as TableName | SweepTableName)) throw invalid(file, `unknown bulwark table '${name}'; expected one of: ${TABLE_NAMES.join(', ')}`);
   const version = metadata['bulwark.schema_version'];
-  if (version !== SCHEMA_VERSION) {
-    throw invalid(file, `results schema version ${version ?? '(none)'} is not the one this bulwark reads (${SCHEMA_VERSION}); rerun the scenario`);
+  if (version === undefined || !READABLE_SCHEMA_VERSIONS.includes(version)) {
+    throw invalid(file, `results schema version ${version ?? '(none)'} is not one this bulwark reads (${READABLE_SCHEMA_VERSIONS.join(', ')}; it writes ${SCHEMA_VERSION}); rerun the scenario`);
   }
   if (expected !== undefined && name !== expected) throw invalid(file, `holds the '${name}' table, expected '${expected}'`);
   const want = expectedColumns(file, name as TableName | SweepTableName, metadata);

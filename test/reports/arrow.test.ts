@@ -345,4 +345,22 @@ describe('loadResults errors', () => {
     writeFileSync(files.steps, readFileSync(files.runs));
     expect(code(() => loadResults(d)).message).toMatch(/holds the 'runs' table, expected 'steps'/);
   });
+
+  it('schema versions: this one (2) and version 1 are read, any other is results.invalid naming the versions', () => {
+    expect(SCHEMA_VERSION).toBe('2');
+    const d = path.join(tmp, 'versions');
+    mkdirSync(d, { recursive: true });
+    const labelled = (v: string) => {
+      const t = runsTable(results, meta);
+      t.schema.metadata.set('bulwark.schema_version', v);
+      const f = path.join(d, `runs-${v}.arrow`);
+      writeFileSync(f, tableToIPC(t, 'file'));
+      return f;
+    };
+    expect(loadTable(labelled('1'), 'runs').metadata['bulwark.schema_version']).toBe('1');
+    const err = code(() => loadTable(labelled('0'), 'runs'));
+    expect(err.code).toBe('results.invalid');
+    expect(err.message).toMatch(/schema version 0 is not one this bulwark reads \(1, 2; it writes 2\); rerun the scenario/);
+  });
 });
+
