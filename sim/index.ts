@@ -14,6 +14,10 @@ export { SERIES_COLUMNS, type SeriesColumn } from './series.js';
 export { bsmPrice, bsmGreeks, black76Price, black76Greeks, normCdf, normPdf, erf, erfc, greeks, type Greeks } from './options/black-scholes.js';
 export { OptionsVenue, OptionAccounts, OptionsLedger } from './options/venue.js';
 export type { OptionsView, OptionsBook, OptionsControl, OptionAccountsView } from './options/view.js';
+// cross-margin venue (docs/cross-margin.md)
+export { CrossVenue, CrossLedger, type CrossView, type CrossBook, type CrossPlan, type CrossStats } from './cross/venue.js';
+export { CrossSchema, type CrossConfig } from './cross/config.js';
+export { standardRequirement, portfolioRequirement, crossLiquidationPrice } from './cross/math.js';
 // sweeps
 export { loadSweep, sweepSchema, runSeeds, runAt, type SweepPlan, type SweepPoint } from './sweep.js';
 export { runSweep, type RunSweepOptions, type SweepRunResult } from './run-sweep.js';

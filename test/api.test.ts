@@ -18,7 +18,7 @@ describe("import ... from 'bulwark'", () => {
     expect(pkg.exports['.'].types).toBe('./dist/sim/index.d.ts');
     expect(pkg.main).toBe('dist/sim/index.js');
     const api = await import(pathToFileURL(path.join(root, pkg.exports['.'].default)).href);
-    for (const name of ['runScenario', 'loadScenario', 'parseScenario', 'loadResults', 'writeResults', 'writeResultsAs', 'buildReport', 'jsonSchema', 'POLICY_KINDS', 'runSweep', 'loadSweep', 'loadResultSet', 'buildComparison', 'recommend', 'stats']) {
+    for (const name of ['runScenario', 'loadScenario', 'parseScenario', 'loadResults', 'writeResults', 'writeResultsAs', 'buildReport', 'jsonSchema', 'POLICY_KINDS', 'runSweep', 'loadSweep', 'loadResultSet', 'buildComparison', 'recommend', 'stats', 'CrossVenue', 'CrossSchema', 'portfolioRequirement', 'crossLiquidationPrice']) {
       expect(api[name], name).toBeDefined();
     }
   }, 30_000);
