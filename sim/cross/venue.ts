@@ -78,7 +78,7 @@ export class CrossLedger {
   refusedIntents = 0;
   /** Liquidations that closed only part of an account (partial liquidation). */
   partialLiquidations = 0;
-  /** Smallest equity / maintenance requirement seen over accounts and steps. */
+  /** Smallest equity / maintenance requirement seen: at the end of each step, and of each account the pass found liquidatable. */
   minMarginRatio = Infinity;
 
   constructor(fund: number, collateralEntries: number) {
@@ -365,7 +365,10 @@ export class CrossVenue implements CrossBook {
     let pending = 0;
     for (let i = 0; i < this.count; i++) {
       if (this.open[i] !== 1) continue;
-      if (!(this.equityOf(i) < this.requirementOf(i))) continue;
+      const e = this.equityOf(i);
+      const r = this.requirementOf(i);
+      if (!(e < r)) continue;
+      if (e / r < this.ledger.minMarginRatio) this.ledger.minMarginRatio = e / r;
       if (haltedAll || done >= this.plan.maxLiquidations) {
         pending++;
         continue;
