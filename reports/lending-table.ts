@@ -1,21 +1,22 @@
-// The lending pool's comparison table `bulwark run` prints for a scenario with `lending:` (one row per policy).
+// The lending pool's comparison table `bulwark run` prints for a scenario with `lending:` (one row per policy); its
+// columns are also the report's per-policy table of the pool (reports/report/venues.ts).
 import type { RunSummary } from '../sim/run.js';
-import { int, renderTable, usd } from './table.js';
+import { venueTable, type VenueColumn } from './venue-columns.js';
 
-const hf = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : '-');
+export const LENDING_COLUMNS: readonly VenueColumn[] = [
+  { header: 'bad debt', kind: 'usd', value: (r) => r.lending_bad_debt },
+  { header: 'reserves', report: 'reserves at end', kind: 'usd', value: (r) => r.lending_reserves },
+  { header: 'liquidations', kind: 'int', value: (r) => r.lending_liquidations },
+  { header: 'debt liquidated', kind: 'usd', value: (r) => r.lending_liquidated_debt },
+  { header: 'sold on spot', kind: 'usd', value: (r) => r.lending_sold_notional },
+  { header: 'liquidator P&L', kind: 'usd', value: (r) => r.lending_liquidator_pnl },
+  { header: 'protocol fees', kind: 'usd', value: (r) => r.lending_protocol_fees },
+  { header: 'min HF', report: 'lowest health factor', kind: 'ratio', value: (r) => r.lending_min_hf },
+  // the report has the lowest mark in its market table
+  { header: 'min price', report: false, kind: 'usd', value: (r) => r.min_price },
+  { header: 'blocked borrows', kind: 'int', value: (r) => r.lending_blocked_borrows },
+];
 
 export function lendingTable(rows: readonly RunSummary[]): string {
-  return renderTable(rows, [
-    { header: 'policy', value: (r) => r.policy, align: 'left' },
-    { header: 'bad debt', value: (r) => usd(r.lending_bad_debt) },
-    { header: 'reserves', value: (r) => usd(r.lending_reserves) },
-    { header: 'liquidations', value: (r) => int(r.lending_liquidations) },
-    { header: 'debt liquidated', value: (r) => usd(r.lending_liquidated_debt) },
-    { header: 'sold on spot', value: (r) => usd(r.lending_sold_notional) },
-    { header: 'liquidator P&L', value: (r) => usd(r.lending_liquidator_pnl) },
-    { header: 'protocol fees', value: (r) => usd(r.lending_protocol_fees) },
-    { header: 'min HF', value: (r) => hf(r.lending_min_hf) },
-    { header: 'min price', value: (r) => usd(r.min_price) },
-    { header: 'blocked borrows', value: (r) => int(r.lending_blocked_borrows) },
-  ]);
+  return venueTable(rows, LENDING_COLUMNS);
 }

@@ -1,11 +1,15 @@
 // The venues a run set uses and what the report shows of each. The perpetuals venue has its own sections
 // (run-sections.ts); the lending pool, the options venue and the cross-margin venue each get a per-policy table of
-// their solvency numbers (the columns of the `bulwark run` tables in reports/{lending,options,cross}-table.ts,
+// their solvency numbers (the columns of the `bulwark run` tables, defined in reports/{lending,options,cross}-table.ts,
 // as mean over seeds), a chart of their fund (or reserves) and bad debt over the steps (the cross venue also one of
 // its margin ratios), and their bad debt across seeds. Which venues a run used is read from its summary (runs.arrow):
 // see `used` below and docs/reports.md.
 import type { RunSummary } from '../../sim/run.js';
 import type { StepPanel } from '../charts/fund-and-debt.js';
+import { CROSS_COLUMNS } from '../cross-table.js';
+import { LENDING_COLUMNS } from '../lending-table.js';
+import { OPTIONS_COLUMNS } from '../options-table.js';
+import type { ColumnKind, VenueColumn } from '../venue-columns.js';
 import type { ReportRun, StepColumn } from './data.js';
 import { count, dollars, dollarsShort, pct, ratio } from './format.js';
 import { htmlTable, note } from './html.js';
@@ -23,6 +27,12 @@ export const usd = (header: string, value: (s: RunSummary) => number): Metric =>
 /** USD in the narrow tables beside charts: $3.53M. */
 const short = (header: string, value: (s: RunSummary) => number): Metric => ({ header, value, format: dollarsShort });
 export const int = (header: string, value: (s: RunSummary) => number): Metric => ({ header, value, format: count });
+
+/** The report's format of each kind of column: whole dollars, counts, 3 decimals, a share; `n/a` for no number. */
+const FORMAT: Record<ColumnKind, (v: number) => string> = { usd: dollars, int: count, ratio, pct };
+/** A venue's `bulwark run` columns as the report shows them: its headers and formats, without the columns it shows elsewhere. */
+const runColumns = (columns: readonly VenueColumn[]): Metric[] =>
+  columns.flatMap((c) => (c.report === false ? [] : [{ header: c.report ?? c.header, value: c.value, format: FORMAT[c.kind] }]));
 
 /**
  * Whether a run had anything on the perpetuals venue: accounts at the start, opens, open interest, liquidations or
@@ -98,17 +108,7 @@ export const VENUES: readonly Venue[] = [
       const reserves = range(runs.map((r) => r.summary.lending_reserves_initial), dollars);
       return debt.length > 0 ? `Debt after the first step ${range(debt, dollars)}; starting reserves ${reserves}.` : `Starting reserves ${reserves}.`;
     },
-    table: [
-      usd('bad debt', (s) => s.lending_bad_debt),
-      usd('reserves at end', (s) => s.lending_reserves),
-      int('liquidations', (s) => s.lending_liquidations),
-      usd('debt liquidated', (s) => s.lending_liquidated_debt),
-      usd('sold on spot', (s) => s.lending_sold_notional),
-      usd('liquidator P&L', (s) => s.lending_liquidator_pnl),
-      usd('protocol fees', (s) => s.lending_protocol_fees),
-      { header: 'lowest health factor', value: (s) => s.lending_min_hf, format: ratio },
-      int('blocked borrows', (s) => s.lending_blocked_borrows),
-    ],
+    table: runColumns(LENDING_COLUMNS),
     fund: [
       short('reserves at start', (s) => s.lending_reserves_initial),
       short('lowest', (s) => s.lending_reserves_min),
@@ -134,17 +134,7 @@ export const VENUES: readonly Venue[] = [
     // trades (the writers' and buyers' opening trades included), a fund, liquidations or bad debt
     used: (s) => s.options_trades > 0 || s.options_insurance_fund_initial > 0 || s.options_liquidations > 0 || s.options_bad_debt > 0,
     size: (runs) => `${range(runs.map((r) => r.summary.options_trades), count)} trades a run; starting insurance fund ${range(runs.map((r) => r.summary.options_insurance_fund_initial), dollars)}.`,
-    table: [
-      usd('bad debt', (s) => s.options_bad_debt),
-      usd('uncovered bad debt', (s) => s.options_uncovered_bad_debt),
-      int('liquidations', (s) => s.options_liquidations),
-      int('reductions', (s) => s.options_reductions),
-      int('forced hedges', (s) => s.options_forced_hedges),
-      usd('fund at end', (s) => s.options_insurance_fund_final),
-      usd('peak |delta|', (s) => s.options_peak_writer_delta),
-      usd('peak |gamma|', (s) => s.options_peak_writer_gamma),
-      usd('hedge P&L', (s) => s.options_hedge_pnl),
-    ],
+    table: runColumns(OPTIONS_COLUMNS),
     fund: [
       short('fund at start', (s) => s.options_insurance_fund_initial),
       short('at end', (s) => s.options_insurance_fund_final),
@@ -171,17 +161,7 @@ export const VENUES: readonly Venue[] = [
     // accounts opened before step 0 (0 without `cross:`), or a fund
     used: (s) => s.cross_accounts > 0 || s.cross_insurance_fund_initial > 0 || s.cross_liquidations > 0 || s.cross_bad_debt > 0,
     size: (runs) => `${range(runs.map((r) => r.summary.cross_accounts), count)} accounts at the start; starting insurance fund ${range(runs.map((r) => r.summary.cross_insurance_fund_initial), dollars)}.`,
-    table: [
-      usd('bad debt', (s) => s.cross_bad_debt),
-      usd('uncovered bad debt', (s) => s.cross_uncovered_bad_debt),
-      int('liquidations', (s) => s.cross_liquidations),
-      usd('liquidated notional', (s) => s.cross_liquidated_notional),
-      usd('collateral sold', (s) => s.cross_collateral_sold),
-      usd('slippage', (s) => s.cross_slippage),
-      usd('lowest insurance fund', (s) => s.cross_insurance_fund_min),
-      { header: 'lowest margin ratio', value: (s) => s.cross_min_margin_ratio, format: ratio },
-      { header: 'netting at start', value: (s) => s.cross_netting_initial, format: pct },
-    ],
+    table: runColumns(CROSS_COLUMNS),
     fund: [
       short('fund at start', (s) => s.cross_insurance_fund_initial),
       short('lowest', (s) => s.cross_insurance_fund_min),
