@@ -23,6 +23,7 @@ import {
 import { InputError } from '../sim/errors.js';
 import { OPTION_EVENT_BASE, optionEventAction } from '../sim/options/events.js';
 import { EVENT_CROSS_LIQUIDATION, EVENT_CROSS_PARTIAL } from '../sim/cross/venue.js';
+import { isLendingEvent, lendingEventAction } from '../sim/lending/events.js';
 import type { RunResult, RunSummary } from '../sim/run.js';
 import { Series, SERIES_COLUMNS } from '../sim/series.js';
 import { writeFileAtomic, writeFilesAtomic } from './atomic.js';
@@ -470,6 +471,7 @@ export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): T
         action[row] = liquidate;
         if (ev.kind[i] === EVENT_CROSS_LIQUIDATION) action[row] = actions.id('cross-liquidate'); // cross-margin venue
         else if (ev.kind[i] === EVENT_CROSS_PARTIAL) action[row] = actions.id('cross-partial'); // a share of every position
+        else if (isLendingEvent(ev.kind[i])) action[row] = actions.id(lendingEventAction(ev.kind[i])); // lending pool
         else if (ev.kind[i] >= OPTION_EVENT_BASE) action[row] = actions.id(optionEventAction(ev.kind[i])); // options venue
         account[row] = ev.account[i];
         for (let c = 0; c < src.length; c++) liqCols[c][row] = src[c][i];

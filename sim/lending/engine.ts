@@ -79,13 +79,19 @@ export function applyLendingIntent(w: World, out: Intents, j: number): void {
  * Margin phase (after the perp's pass): one lending liquidation pass at the validated oracle price. Liquidators sell
  * the collateral they receive on the spot market; the impact moves the spot (and the market's price state, so the
  * process continues from it, and the step's recorded spot, which the oracle reads): the liquidation spiral's
- * feedback. Skipped (backlog counted) during a full halt.
+ * feedback. Skipped (backlog counted) during a full halt. Liquidations, absorbs and collateral purchases are written
+ * to the run's event log after the perp's (sim/lending/events.ts).
  */
 export function lendingPass(w: World): void {
   const pool = w.lending;
   if (pool === null) return;
   const offers = pool.hasLiquidators ? pool.offers : pool.implicitOffers;
-  pool.liquidationPass(w.oracle, w.spot, pool.plan, offers, w.halted === 2);
+  // room for the pass's events before it starts (at most one per open position plus one purchase per offer), grown
+  // geometrically so that the log is not copied step after step
+  const ev = w.events;
+  const need = ev.liqCount + pool.openCount + offers.n;
+  if (need > ev.step.length) ev.reserve(Math.max(need, 2 * ev.step.length));
+  pool.liquidationPass(w.oracle, w.spot, pool.plan, offers, w.halted === 2, ev, w.step);
   if (pool.spot !== w.spot) {
     w.spot = pool.spot;
     w.market.prices[w.market.venueIndex] = pool.spot;

@@ -1,9 +1,11 @@
 // The lending pool: an Aave v3-style pool (or Compound v3 absorb) lending USD against the venue asset. Positions in
 // typed-array columns, a trigger index over health factors, fixed-spread liquidations or absorb + buyCollateral,
 // interest through a borrow index. Formulas: ./math.ts; sources: ../shared/reference/mechanics.md section 3.
+import type { EventLog } from '../events.js';
 import { TriggerIndex } from '../trigger-index.js';
 import type { LendingConfig } from './config.js';
 import { LendingLedger, LoanTable, type LendingOffers, type LendingPlan } from './loans.js';
+import { EVENT_LENDING_ABSORB, EVENT_LENDING_BUY, EVENT_LENDING_LIQUIDATION } from './events.js';
 import { absorption, borrowRate, closeFactor, compoundedInterest, leavesNoDust, seizure, storeFrontPrice, supplyRate, type Absorption, type Seizure } from './math.js';
 
 export { LendingLedger, LoanTable, type LendingOffers, type LendingPlan } from './loans.js';
@@ -321,8 +323,9 @@ export class LendingPool implements LendingView {
   /**
    * A liquidator (agent id, -1 the implicit one) sells `units` on the spot market after paying `paid` USD for them
    * (worth `atOracle` at the oracle): books proceeds and the P&L decomposition, and applies the permanent impact.
+   * Returns the sale's average price.
    */
-  private sell(units: number, agent: number, oracle: number, paid: number, atOracle: number): void {
+  private sell(units: number, agent: number, oracle: number, paid: number, atOracle: number): number {
     const l = this.ledger;
     const s = this.spot;
     const n = units * s;
@@ -338,6 +341,7 @@ export class LendingPool implements LendingView {
     const q = this.config.liquidity;
     const f = 1 - (q.impact * n) / q.depth;
     this.spot = s * (f > PRICE_FLOOR ? f : PRICE_FLOOR);
+    return x;
   }
 
   /** Adds a liquidator's offer for this step (agents phase). */
@@ -377,10 +381,13 @@ export class LendingPool implements LendingView {
    * ascending id (or largest debt first, `liquidationOrder: largest`), each at most once per step, handed to the first offer (in the order liquidators acted) that has
    * capacity and capital left and makes at least its minimum profit; in `absorb` mode the protocol absorbs them and
    * liquidators then buy collateral. `halted`: nothing is liquidated, the backlog is counted. Returns the positions
-   * left pending. `this.spot` holds the spot after the sales' impact.
+   * left pending. `this.spot` holds the spot after the sales' impact. With `events`, each liquidation, absorb and
+   * collateral purchase is written to it at `step` (kinds in ./events.ts), in the order the pass makes them.
    */
-  liquidationPass(p: number, spot: number, plan: LendingPlan, offers: LendingOffers, halted: boolean): number {
+  liquidationPass(p: number, spot: number, plan: LendingPlan, offers: LendingOffers, halted: boolean, events: EventLog | null = null, step = 0): number {
     this.spot = spot;
+    this.events = events;
+    this.step = step;
     this.stepLiquidations = 0;
     this.stepPending = 0;
     const h = plan.liquidateBelow;
@@ -410,7 +417,18 @@ export class LendingPool implements LendingView {
     if (this.config.mode === 'absorb' && !halted) this.buyCollateral(p, offers);
     this.stepLiquidations = this.done;
     this.stepPending = this.pending;
+    this.events = null;
     return this.pending;
+  }
+
+  /** Event log and step of the pass in progress (null: not logged). */
+  private events: EventLog | null = null;
+  private step = 0;
+
+  /** The part of a bad debt the reserves did not cover: how far below zero it left them (lenders' loss), at most all of it. */
+  private uncoveredOf(bad: number): number {
+    const r = this.ledger.reserves;
+    return bad > 0 && r < 0 ? (-r < bad ? -r : bad) : 0;
   }
 
   /** Liquidations and pending positions of the pass in progress. */
@@ -512,14 +530,20 @@ export class LendingPool implements LendingView {
     l.treasuryCollateral += sz.protocolFee;
     l.protocolFees += sz.protocolFee * p;
     l.liquidations++;
-    this.sell(sz.toLiquidator, agent, p, sz.debt, sz.toLiquidator * p);
-    if (a.collateral[i] === 0 && a.scaledDebt[i] > 0) this.writeOff(i);
+    const s = this.spot;
+    const x = this.sell(sz.toLiquidator, agent, p, sz.debt, sz.toLiquidator * p);
+    const bad = a.collateral[i] === 0 && a.scaledDebt[i] > 0 ? this.writeOff(i) : 0;
     this.setKey(i);
     this.closeIfEmpty(i);
+    const ev = this.events;
+    if (ev !== null) {
+      const u = sz.toLiquidator;
+      ev.liquidation(this.step, i, agent, allCollateral ? c : sz.seized, p, x, sz.debt, u * (s - x), sz.protocolFee * p, u * p - sz.debt, bad, this.uncoveredOf(bad), EVENT_LENDING_LIQUIDATION);
+    }
   }
 
-  /** Aave v3.3: debt left on a position without collateral is burned and booked as a deficit of the reserve. */
-  private writeOff(i: number): void {
+  /** Aave v3.3: debt left on a position without collateral is burned and booked as a deficit of the reserve. Returns it. */
+  private writeOff(i: number): number {
     const a = this.loans;
     const l = this.ledger;
     const s = a.scaledDebt[i];
@@ -532,6 +556,7 @@ export class LendingPool implements LendingView {
     if (l.reserves < l.reservesMin) l.reservesMin = l.reserves;
     this.setKey(i);
     this.closeIfEmpty(i);
+    return d;
   }
 
   /** Compound v3 absorb of position i (by the first offer with capacity; absorbing needs no capital). */
@@ -563,6 +588,11 @@ export class LendingPool implements LendingView {
     l.liquidations++;
     this.setKey(i);
     this.closeIfEmpty(i);
+    const ev = this.events;
+    if (ev !== null) {
+      const bad = uncovered > 0 ? uncovered : 0;
+      ev.liquidation(this.step, i, offers.agent[k], c, p, p * this.config.absorb.liquidationFactor, d, 0, 0, 0, bad, this.uncoveredOf(bad), EVENT_LENDING_ABSORB);
+    }
     return true;
   }
 
@@ -598,7 +628,8 @@ export class LendingPool implements LendingView {
       l.liquidatorPaid += paid;
       l.buys++;
       this.usedCapital[k] += paid;
-      this.sell(u, offers.agent[k], p, paid, u * p);
+      const x = this.sell(u, offers.agent[k], p, paid, u * p);
+      if (this.events !== null) this.events.liquidation(this.step, -1, offers.agent[k], u, p, x, paid, u * (s - x), 0, u * p - paid, 0, 0, EVENT_LENDING_BUY);
     }
   }
 

@@ -2,7 +2,9 @@
 // absorb and buyCollateral, caps, interest through the borrow index, and the index against a naive scan.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { EventLog } from '../../../sim/events.js';
 import { LendingSchema } from '../../../sim/lending/config.js';
+import { EVENT_LENDING_ABSORB, EVENT_LENDING_BUY, EVENT_LENDING_LIQUIDATION } from '../../../sim/lending/events.js';
 import { compoundedInterest, borrowRate } from '../../../sim/lending/math.js';
 import { LendingPool, quantile, type HealthStats, type LendingOffers, type LendingPlan } from '../../../sim/lending/pool.js';
 
@@ -196,6 +198,88 @@ describe('absorb mode (Compound v3)', () => {
     expect(l.badDebt).toBeCloseTo(1_000, 9);
     expect(l.collateralBought).toBe(0); // reserves 9,985,000 >= target 5,000,000: NotForSale
     expect(l.protocolCollateral).toBe(10);
+  });
+});
+
+describe('the event log (events.arrow rows)', () => {
+  /** Row k of the log as the events table's columns. */
+  function row(ev: EventLog, k: number) {
+    return {
+      step: ev.step[k], kind: ev.kind[k], account: ev.account[k], liquidator: ev.liquidator[k], size: ev.size[k], price: ev.price[k], execPrice: ev.execPrice[k],
+      notional: ev.notional[k], slippage: ev.slippage[k], fee: ev.fee[k], bounty: ev.bounty[k], badDebt: ev.badDebt[k], uncovered: ev.uncovered[k],
+    };
+  }
+
+  it('an Aave liquidation: collateral seized, oracle, sale price, debt repaid, its slippage, protocol fee and bonus at the oracle', () => {
+    const p = pool({ liquidity: { depth: 50_000_000, slippage: 0.1, impact: 0.2 } });
+    const i = position(p);
+    const ev = new EventLog();
+    p.liquidationPass(1800, 1790, plan(p), offers([3, 10, 1e9, 0]), false, ev, 42);
+    expect(ev.liqCount).toBe(1);
+    const seized = (7500 * 1.05) / 1800;
+    const fee = (seized - seized / 1.05) * 0.1;
+    const u = seized - fee;
+    const x = 1790 * (1 - 0.1 * Math.sqrt((u * 1790) / 50_000_000));
+    const e = row(ev, 0);
+    expect(e).toMatchObject({ step: 42, kind: EVENT_LENDING_LIQUIDATION, account: i, liquidator: 3, price: 1800, notional: 7500, badDebt: 0, uncovered: 0 });
+    expect(e.size).toBeCloseTo(seized, 12);
+    expect(e.execPrice).toBeCloseTo(x, 9);
+    expect(e.slippage).toBeCloseTo(u * (1790 - x), 9);
+    expect(e.fee).toBeCloseTo(fee * 1800, 9);
+    expect(e.fee).toBe(p.ledger.protocolFees);
+    expect(e.bounty).toBeCloseTo(u * 1800 - 7500, 9);
+    expect(e.bounty).toBe(p.ledger.liquidatorBonus);
+    expect(e.slippage).toBe(p.ledger.liquidatorSlippage);
+    // no log: the pass is the same
+    const q = pool({ liquidity: { depth: 50_000_000, slippage: 0.1, impact: 0.2 } });
+    position(q);
+    q.liquidationPass(1800, 1790, plan(q), offers([3, 10, 1e9, 0]), false);
+    expect(q.ledger).toEqual(p.ledger);
+    expect(q.spot).toBe(p.spot);
+  });
+
+  it('bad debt: the row carries the debt written off; uncovered is the part that left the reserves below zero', () => {
+    const p = pool({ reserves: 500 });
+    position(p);
+    const ev = new EventLog();
+    p.liquidationPass(1400, 1400, plan(p), p.implicitOffers, false, ev, 7);
+    const e = row(ev, 0);
+    expect(e).toMatchObject({ step: 7, kind: EVENT_LENDING_LIQUIDATION, liquidator: -1, size: 10, execPrice: 1400, slippage: 0 });
+    expect(e.notional).toBeCloseTo(14_000 / 1.05, 9);
+    expect(e.badDebt).toBe(p.ledger.badDebt);
+    expect(e.badDebt).toBeCloseTo(15_000 - 14_000 / 1.05, 9);
+    expect(e.uncovered).toBeCloseTo(e.badDebt - 500, 9);
+  });
+
+  it('absorb mode: one absorb row (collateral, debt, credit price, bad debt) and one row per collateral purchase', () => {
+    const p = pool({ mode: 'absorb', collateral: { ltv: 0.825, liquidationThreshold: 0.895, liquidationBonus: 0, protocolFee: 0 }, liquidity: { depth: 50_000_000, slippage: 0.1, impact: 0 } });
+    const i = position(p);
+    const ev = new EventLog();
+    p.liquidationPass(1600, 1600, plan(p), p.implicitOffers, false, ev, 3);
+    expect(ev.liqCount).toBe(2);
+    expect(row(ev, 0)).toEqual({ step: 3, kind: EVENT_LENDING_ABSORB, account: i, liquidator: -1, size: 10, price: 1600, execPrice: 1600 * 0.95, notional: 15_000, slippage: 0, fee: 0, bounty: 0, badDebt: 0, uncovered: 0 });
+    const b = row(ev, 1);
+    const x = 1600 * (1 - 0.1 * Math.sqrt(16_000 / 50_000_000));
+    expect(b).toMatchObject({ step: 3, kind: EVENT_LENDING_BUY, account: -1, liquidator: -1, size: 10, price: 1600, fee: 0, badDebt: 0, uncovered: 0 });
+    expect(b.notional).toBeCloseTo(15_600, 9);
+    expect(b.execPrice).toBeCloseTo(x, 9);
+    expect(b.slippage).toBeCloseTo(10 * (1600 - x), 9);
+    expect(b.bounty).toBeCloseTo(16_000 - 15_600, 9);
+    // underwater: bad debt = debt above the collateral's oracle value, all of it uncovered (reserves below zero)
+    const q = pool({ mode: 'absorb', collateral: { ltv: 0.825, liquidationThreshold: 0.895, liquidationBonus: 0, protocolFee: 0 } });
+    position(q);
+    const ev2 = new EventLog();
+    q.liquidationPass(1400, 1400, plan(q), q.implicitOffers, false, ev2, 0);
+    expect(ev2.badDebt[0]).toBeCloseTo(1_000, 9);
+    expect(ev2.uncovered[0]).toBe(ev2.badDebt[0]);
+  });
+
+  it('a halted pass writes nothing', () => {
+    const p = pool();
+    position(p);
+    const ev = new EventLog();
+    expect(p.liquidationPass(1700, 1700, plan(p), p.implicitOffers, true, ev, 0)).toBe(1);
+    expect(ev.liqCount).toBe(0);
   });
 });
 

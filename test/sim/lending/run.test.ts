@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runScenario, type RunResult, type World } from '../../../sim/run.js';
 import type { Scenario } from '../../../sim/scenario.js';
+import type { LendingPool } from '../../../sim/lending/pool.js';
+import { EVENT_LENDING_ABSORB, EVENT_LENDING_BUY, EVENT_LENDING_LIQUIDATION, isLendingEvent } from '../../../sim/lending/events.js';
 import { scenario } from '../helpers.js';
 
 interface Check {
@@ -80,12 +82,13 @@ function checker(): { check: Check; onStep: (w: World) => void } {
 }
 
 /** A small lending crash: borrowers near their limits, a throttled liquidator, sales moving the spot. */
-function lendingScenario(opts: { seed?: number; mode?: 'aave' | 'absorb'; drop?: number; steps?: number; count?: number; capital?: number; liquidator?: boolean; defenses?: unknown[] } = {}): Scenario {
+function lendingScenario(opts: { seed?: number; mode?: 'aave' | 'absorb'; drop?: number; steps?: number; count?: number; capital?: number; liquidator?: boolean; defenses?: unknown[]; traders?: number } = {}): Scenario {
   const steps = opts.steps ?? 240;
   const agents: unknown[] = [
     { kind: 'borrowers', count: opts.count ?? 300, collateral: { uniform: [0.5, 40] }, healthFactor: { uniform: [1.03, 1.6] }, manage: { perStep: 3, repayBelow: 1.05, reborrowAbove: 1.5, target: 1.25 } },
   ];
   if (opts.liquidator !== false) agents.push({ kind: 'lending-liquidator', name: 'bot', capital: opts.capital ?? 300_000, maxPerStep: 6, minProfit: 5 });
+  if (opts.traders) agents.push({ kind: 'leveraged-traders', count: opts.traders });
   return scenario({
     seed: opts.seed ?? 11,
     steps,
@@ -217,6 +220,100 @@ describe('determinism and policies', () => {
     expect(halted).toBeGreaterThan(0);
     for (let t = halted; t < 240; t++) expect(r.series.lending.liquidations[t]).toBe(0);
     expect(Math.max(...r.series.lending.pending.subarray(halted))).toBeGreaterThan(0);
+  });
+});
+
+describe('the event log', () => {
+  /** Sums of the lending rows of a run's event log, by kind. */
+  function lendingRows(r: RunResult) {
+    const ev = r.events;
+    const by = new Map<number, { n: number; size: number; notional: number; slippage: number; fee: number; bounty: number; badDebt: number }>();
+    for (let k = 0; k < ev.liqCount; k++) {
+      if (!isLendingEvent(ev.kind[k])) continue;
+      let a = by.get(ev.kind[k]);
+      if (a === undefined) by.set(ev.kind[k], (a = { n: 0, size: 0, notional: 0, slippage: 0, fee: 0, bounty: 0, badDebt: 0 }));
+      a.n++;
+      a.size += ev.size[k];
+      a.notional += ev.notional[k];
+      a.slippage += ev.slippage[k];
+      a.fee += ev.fee[k];
+      a.bounty += ev.bounty[k];
+      a.badDebt += ev.badDebt[k];
+    }
+    return by;
+  }
+  const near = (a: number, b: number): void => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+
+  function runWithPool(s: Scenario): { r: RunResult; pool: LendingPool } {
+    const got: { pool?: LendingPool } = {};
+    const r = runScenario(s, {
+      policy: 'none',
+      seed: s.seed,
+      baseDir: '.',
+      onStep: (w) => {
+        got.pool = w.lending!;
+      },
+    });
+    return { r, pool: got.pool! };
+  }
+
+  it('Aave mode: one row per liquidation; the rows sum to the ledger (debt, collateral, fees, bonus, slippage, bad debt)', () => {
+    const { r, pool } = runWithPool(lendingScenario());
+    const l = pool.ledger;
+    const rows = lendingRows(r);
+    expect([...rows.keys()]).toEqual([EVENT_LENDING_LIQUIDATION]);
+    const a = rows.get(EVENT_LENDING_LIQUIDATION)!;
+    expect(a.n).toBe(r.summary.lending_liquidations);
+    near(a.notional, r.summary.lending_liquidated_debt);
+    near(a.size, r.summary.lending_collateral_seized);
+    near(a.fee, r.summary.lending_protocol_fees);
+    near(a.badDebt, r.summary.lending_bad_debt);
+    near(a.bounty, l.liquidatorBonus);
+    near(a.slippage, l.liquidatorSlippage);
+    expect(a.badDebt).toBeGreaterThan(0);
+    // the liquidator's P&L: bonus at the oracle + (spot - oracle) gap - slippage
+    near(r.summary.lending_liquidator_pnl, a.bounty + l.liquidatorOracleGap - a.slippage);
+  });
+
+  it('absorb mode: one row per absorb, one per collateral purchase; they sum to the ledger', () => {
+    const { r, pool } = runWithPool(lendingScenario({ mode: 'absorb', drop: 0.35 }));
+    const l = pool.ledger;
+    const rows = lendingRows(r);
+    const ab = rows.get(EVENT_LENDING_ABSORB)!;
+    const buy = rows.get(EVENT_LENDING_BUY)!;
+    expect(rows.has(EVENT_LENDING_LIQUIDATION)).toBe(false);
+    expect(ab.n).toBe(r.summary.lending_liquidations);
+    expect(buy.n).toBe(l.buys);
+    expect(buy.n).toBeGreaterThan(0);
+    near(ab.notional, r.summary.lending_liquidated_debt);
+    near(ab.size, r.summary.lending_collateral_seized);
+    near(ab.badDebt, r.summary.lending_bad_debt);
+    expect(ab.fee + ab.bounty + ab.slippage + buy.fee + buy.badDebt).toBe(0);
+    near(buy.size, l.collateralBought);
+    near(buy.notional, l.buyProceeds);
+    near(buy.bounty, l.liquidatorBonus);
+    near(buy.slippage, l.liquidatorSlippage);
+  });
+
+  it('with a perp venue: in every step the lending rows come after the perp rows, in the pass order; same run, same rows', () => {
+    const s = lendingScenario({ traders: 200, drop: 0.4 });
+    const r = runScenario(s, { policy: 'none', seed: s.seed, baseDir: '.' });
+    const ev = r.events;
+    let perp = 0;
+    let lending = 0;
+    for (let k = 0; k < ev.liqCount; k++) {
+      if (isLendingEvent(ev.kind[k])) lending++;
+      else perp++;
+      if (k > 0) expect(ev.step[k]).toBeGreaterThanOrEqual(ev.step[k - 1]);
+      if (k > 0 && ev.step[k] === ev.step[k - 1] && isLendingEvent(ev.kind[k - 1])) expect(isLendingEvent(ev.kind[k])).toBe(true);
+    }
+    expect(perp).toBe(r.summary.liquidations);
+    expect(lending).toBe(r.summary.lending_liquidations);
+    expect(perp).toBeGreaterThan(0);
+    expect(lending).toBeGreaterThan(0);
+    const b = runScenario(structuredClone(s), { policy: 'none', seed: s.seed, baseDir: '.' });
+    expect(b.events.liqCount).toBe(ev.liqCount);
+    for (const c of ['step', 'account', 'liquidator', 'kind', 'size', 'notional', 'badDebt'] as const) expect(Array.from(b.events[c].subarray(0, ev.liqCount))).toEqual(Array.from(ev[c].subarray(0, ev.liqCount)));
   });
 });
 
