@@ -1,10 +1,9 @@
 // Option buyers: a population holding long calls and puts (premium paid in full), with a starting book and arrivals.
 import { z } from 'zod';
-import { Distribution, sample } from '../sim/distribution.js';
-import { InputError } from '../sim/errors.js';
+import { Distribution } from '../sim/distribution.js';
 import { bsmPrice } from '../sim/options/black-scholes.js';
 import type { AgentKind } from '../sim/types.js';
-import { drawLive, pickSeries } from './option-writers.js';
+import { noDraws, optionPopulation } from './option-orders.js';
 
 export const OptionBuyersParams = z
   .object({
@@ -38,37 +37,25 @@ export const optionBuyers: AgentKind<OptionBuyersParams> = {
   summary: 'Option buyers: long calls and puts paid in full, held to expiry; a starting book plus arrivals.',
   params: OptionBuyersParams,
   create(p, env) {
-    let set: Int32Array = new Int32Array(0);
-    return {
-      name: env.name,
-      init(book, rng) {
-        const o = book.options;
-        if (o === undefined) throw new InputError({ code: 'scenario.invalid', path: `agents.${env.name}`, message: "option-buyers need an 'options:' section" });
-        set = pickSeries(o, p.series, env.name);
-        for (let k = 0; k < p.count; k++) {
-          const j = set[rng.int(set.length)];
-          const c = sample(p.contracts, rng);
-          if (!(c > 0)) continue;
-          const i = o.seedAccount(env.index, c * o.mark[j]);
-          o.seedPosition(i, j, c);
-        }
+    return optionPopulation(env, {
+      kind: 'option-buyers',
+      series: p.series,
+      count: p.count,
+      contracts: p.contracts,
+      startDraws: noDraws,
+      seed(o, _book, j, c) {
+        const i = o.seedAccount(env.index, c * o.mark[j]);
+        o.seedPosition(i, j, c);
       },
-      decide(view, rng, out) {
-        const a = p.arrivals;
-        const o = view.options;
-        if (a === undefined || a.perStep === 0 || o === undefined) return;
-        const n = rng.poisson(a.perStep);
-        for (let k = 0; k < n; k++) {
-          const j = drawLive(o, set, view.step, rng);
-          const c = sample(a.contracts, rng);
-          if (j < 0 || !(c > 0)) continue;
-          const fair = a.fairVol === undefined ? o.mark[j] : bsmPrice(o.isCall[j] === 1, o.index, o.strike[j], o.timeToExpiry(j, view.step), o.riskFreeRate, o.dividendYield, a.fairVol);
-          const limit = fair * (1 + a.maxPremium);
-          if (!(o.ask[j] <= limit)) continue;
-          // the premium at the ask plus a margin for the fee (at most 12.5% of the price under the default fee cap)
-          out.optionTrade(env.index, -1, j, c, c * o.ask[j] * 1.2, limit);
-        }
+      arrivals: p.arrivals,
+      arrivalDraws: noDraws,
+      arrive(o, view, out, a, j, c) {
+        const fair = a.fairVol === undefined ? o.mark[j] : bsmPrice(o.isCall[j] === 1, o.index, o.strike[j], o.timeToExpiry(j, view.step), o.riskFreeRate, o.dividendYield, a.fairVol);
+        const limit = fair * (1 + a.maxPremium);
+        if (!(o.ask[j] <= limit)) return;
+        // the premium at the ask plus a margin for the fee (at most 12.5% of the price under the default fee cap)
+        out.optionTrade(env.index, -1, j, c, c * o.ask[j] * 1.2, limit);
       },
-    };
+    });
   },
 };

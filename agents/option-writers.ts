@@ -2,11 +2,10 @@
 // with a starting book and Poisson arrivals that sell only at a premium over their own fair value.
 import { z } from 'zod';
 import { Distribution, sample } from '../sim/distribution.js';
-import { InputError } from '../sim/errors.js';
 import { bsmPrice } from '../sim/options/black-scholes.js';
-import type { OptionsView } from '../sim/options/view.js';
 import type { Stream } from '../sim/rng.js';
 import type { AgentKind } from '../sim/types.js';
+import { optionPopulation } from './option-orders.js';
 
 export const OptionWritersParams = z
   .object({
@@ -44,22 +43,9 @@ export const OptionWritersParams = z
   .strict();
 export type OptionWritersParams = z.infer<typeof OptionWritersParams>;
 
-/** Series indices an options agent may trade: the named ones, or all. */
-export function pickSeries(o: OptionsView, names: readonly string[] | undefined, agent: string): Int32Array {
-  const all = names ?? o.seriesNames;
-  const set = new Int32Array(all.length);
-  all.forEach((n, k) => {
-    const j = o.seriesIndex(n);
-    if (j < 0) throw new InputError({ code: 'scenario.invalid', path: `agents.${agent}.series`, message: `no option series named '${n}'; expected one of: ${o.seriesNames.join(', ')}` });
-    set[k] = j;
-  });
-  return set;
-}
-
-/** A uniformly drawn live series (not expiring this step) from `set`, or -1. Always one draw. */
-export function drawLive(o: OptionsView, set: Int32Array, step: number, rng: Stream): number {
-  const j = set[rng.int(set.length)];
-  return o.live[j] === 1 && o.expiry[j] > step ? j : -1;
+/** A writer's own draws per order: covered or naked, and the multiple of the requirement a naked one posts. */
+function writerDraws(rng: Stream, coveredShare: number, margin: Distribution): { covered: boolean; m: number } {
+  return { covered: rng.uniform() < coveredShare, m: sample(margin, rng) };
 }
 
 /** Writers act through OPTION_TRADE intents; the venue checks margin, limits and halts. */
@@ -68,53 +54,36 @@ export const optionWriters: AgentKind<OptionWritersParams> = {
   summary: 'Option writers: covered and naked sellers of calls and puts, a starting book plus arrivals selling at a premium over fair value.',
   params: OptionWritersParams,
   create(p, env) {
-    let set: Int32Array = new Int32Array(0);
-    return {
-      name: env.name,
-      init(book, rng) {
-        const o = book.options;
-        if (o === undefined) throw new InputError({ code: 'scenario.invalid', path: `agents.${env.name}`, message: "option-writers need an 'options:' section" });
-        set = pickSeries(o, p.series, env.name);
-        const S = book.initialPrice;
-        for (let k = 0; k < p.count; k++) {
-          const j = set[rng.int(set.length)];
-          const c = sample(p.contracts, rng);
-          const covered = rng.uniform() < p.coveredShare;
-          const m = sample(p.margin, rng);
-          if (!(c > 0)) continue;
-          if (covered && o.isCall[j] === 1) {
-            const i = o.seedAccount(env.index, c * S);
-            o.seedUnits(i, c);
-            o.seedPosition(i, j, -c);
-          } else if (covered) {
-            const i = o.seedAccount(env.index, c * o.strike[j]);
-            o.seedPosition(i, j, -c);
-          } else {
-            const i = o.seedAccount(env.index, m * o.initialFor(j, -c));
-            o.seedPosition(i, j, -c);
-          }
+    return optionPopulation(env, {
+      kind: 'option-writers',
+      series: p.series,
+      count: p.count,
+      contracts: p.contracts,
+      startDraws: (rng) => writerDraws(rng, p.coveredShare, p.margin),
+      seed(o, book, j, c, { covered, m }) {
+        if (covered && o.isCall[j] === 1) {
+          const i = o.seedAccount(env.index, c * book.initialPrice);
+          o.seedUnits(i, c);
+          o.seedPosition(i, j, -c);
+        } else if (covered) {
+          const i = o.seedAccount(env.index, c * o.strike[j]);
+          o.seedPosition(i, j, -c);
+        } else {
+          const i = o.seedAccount(env.index, m * o.initialFor(j, -c));
+          o.seedPosition(i, j, -c);
         }
       },
-      decide(view, rng, out) {
-        const a = p.arrivals;
-        const o = view.options;
-        if (a === undefined || a.perStep === 0 || o === undefined) return;
-        const n = rng.poisson(a.perStep);
-        for (let k = 0; k < n; k++) {
-          const j = drawLive(o, set, view.step, rng);
-          const c = sample(a.contracts, rng);
-          const covered = rng.uniform() < a.coveredShare;
-          const m = sample(a.margin, rng);
-          if (j < 0 || !(c > 0)) continue;
-          const call = o.isCall[j] === 1;
-          const fair = bsmPrice(call, o.index, o.strike[j], o.timeToExpiry(j, view.step), o.riskFreeRate, o.dividendYield, a.fairVol);
-          const limit = fair * (1 + a.premium);
-          if (!(o.bid[j] >= limit && o.bid[j] > 0)) continue;
-          // covered calls: the collateral buys the underlying (plus 1% for its cost); covered puts: the strike in cash
-          const collateral = covered ? (call ? c * o.index * 1.01 : c * o.strike[j]) : m * o.initialFor(j, -c);
-          out.optionTrade(env.index, -1, j, -c, collateral, limit, covered && call);
-        }
+      arrivals: p.arrivals,
+      arrivalDraws: (rng, a) => writerDraws(rng, a.coveredShare, a.margin),
+      arrive(o, view, out, a, j, c, { covered, m }) {
+        const call = o.isCall[j] === 1;
+        const fair = bsmPrice(call, o.index, o.strike[j], o.timeToExpiry(j, view.step), o.riskFreeRate, o.dividendYield, a.fairVol);
+        const limit = fair * (1 + a.premium);
+        if (!(o.bid[j] >= limit && o.bid[j] > 0)) return;
+        // covered calls: the collateral buys the underlying (plus 1% for its cost); covered puts: the strike in cash
+        const collateral = covered ? (call ? c * o.index * 1.01 : c * o.strike[j]) : m * o.initialFor(j, -c);
+        out.optionTrade(env.index, -1, j, -c, collateral, limit, covered && call);
       },
-    };
+    });
   },
 };

@@ -1,9 +1,8 @@
 // A large volatility seller: one account short a strip of series (e.g. straddles), thinly margined, that sells more
 // when implied volatility spikes: the book whose blow-up Greeks limits are meant to prevent.
 import { z } from 'zod';
-import { InputError } from '../sim/errors.js';
 import type { AgentKind } from '../sim/types.js';
-import { pickSeries } from './option-writers.js';
+import { isLive, needOptions, pickSeries } from './option-orders.js';
 
 export const VolWhaleParams = z
   .object({
@@ -44,8 +43,7 @@ export const volWhale: AgentKind<VolWhaleParams> = {
     return {
       name: env.name,
       init(book) {
-        const o = book.options;
-        if (o === undefined) throw new InputError({ code: 'scenario.invalid', path: `agents.${env.name}`, message: "vol-whale needs an 'options:' section" });
+        const o = needOptions(book.options, env.name, 'vol-whale');
         set = pickSeries(o, p.series, env.name);
         let im = 0;
         for (const j of set) im += o.initialFor(j, -p.contracts);
@@ -60,7 +58,7 @@ export const volWhale: AgentKind<VolWhaleParams> = {
         last = view.step;
         added++;
         for (const j of set) {
-          if (o.live[j] !== 1 || o.expiry[j] <= view.step) continue;
+          if (!isLive(o, j, view.step)) continue;
           out.optionTrade(env.index, account, j, -a.contracts, p.margin * o.initialFor(j, -a.contracts));
         }
       },
