@@ -1,13 +1,13 @@
 // `bulwark sweep`: expands a sweep file, runs it on worker threads, streams the results to Arrow, resumes.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InputError } from '../sim/errors.js';
-import { createExecutor, defaultWorkers, type Executor } from '../sim/executor.js';
-import type { RunOutcome, RunTask, StepColumns } from '../sim/run-task.js';
+import { defaultWorkers } from '../sim/executor.js';
+import type { StepColumns } from '../sim/run-task.js';
+import { driveSweep, openSweepWriter } from '../sim/run-sweep.js';
 import { loadSweepPlugins } from '../sim/scenario-plugins.js';
-import { loadSweep, runAt, type SweepPlan } from '../sim/sweep.js';
-import { drive } from '../sim/sweep-driver.js';
+import { loadSweep, type SweepPlan } from '../sim/sweep.js';
 import { autoMode, formatDuration, Progress, type ProgressMode } from './progress.js';
 
 export interface SweepFlags {
@@ -69,39 +69,16 @@ export function registerSweep(program: Command): void {
     });
 }
 
-function taskFor(plan: SweepPlan, i: number, collectSteps: boolean, timeoutMs: number | null): RunTask {
-  const c = runAt(plan, i);
-  return { runIndex: i, scenario: plan.points[c.pointIndex].scenario, baseDir: plan.baseDir, policy: c.policy, seed: c.seed, collectSteps, timeoutMs };
-}
-
-function errorText(o: RunOutcome): string | null {
-  if (o.summary) return o.summary.error;
-  if (!o.error) return null;
-  return `${o.error.message}${o.error.step !== undefined ? ` (step ${o.error.step})` : ''}`;
-}
-
 export async function cmdSweep(file: string, flags: SweepFlags): Promise<number> {
   const plan = loadSweep(file);
   await loadSweepPlugins(plan); // plug-in policy modules: imported and their params validated before any run
-  const { SweepWriter, readSweepRows, readSweepSteps, stepsRunsPerBatch, sweepFiles } = await import('./sweep-arrow.js');
+  const { readSweepRows, readSweepSteps, sweepFiles } = await import('./sweep-arrow.js');
   const { loadTable } = await import('./load.js');
   const { bulwarkVersion } = await import('./arrow.js');
   const out = flags.out ?? path.join('results', plan.name);
   const files = sweepFiles(out);
   const log = (s: string) => {
     if (!flags.quiet && !flags.json) process.stderr.write(`${s}\n`);
-  };
-  const meta = {
-    scenario: plan.base.name,
-    scenarioHash: plan.baseHash,
-    seed: plan.seed,
-    sweep: plan.name,
-    sweepHash: plan.hash,
-    parameters: plan.parameters,
-    policies: plan.policies,
-    points: plan.points.length,
-    seeds: plan.seeds.length,
-    runs: plan.runs,
   };
   const sameSweep = (f: string): { ok: boolean; why?: string } => {
     const t = loadTable(f, 'sweep-runs');
@@ -139,10 +116,7 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
   }
   const workers = flags.workers ?? defaultWorkers();
   const timeoutMs = flags.runTimeout !== undefined ? flags.runTimeout * 1000 : null;
-  const maxSteps = Math.max(...plan.points.map((p) => p.scenario.steps));
-  mkdirSync(out, { recursive: true });
-  const writer = new SweepWriter({ dir: out, meta, points: plan.points.map((p) => p.values), steps: steps ? { runsPerBatch: stepsRunsPerBatch(maxSteps) } : null });
-  let executor: Executor | null = null;
+  const writer = await openSweepWriter(plan, out, steps);
   const ac = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -186,24 +160,15 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
       start = n;
     }
     log(`${plan.name}: ${plan.points.length} point${plan.points.length > 1 ? 's' : ''} x ${plan.seeds.length} seeds x ${plan.policies.length} policies = ${plan.runs} runs on ${workers === 0 ? 'the main thread (inline)' : `${workers} worker thread${workers > 1 ? 's' : ''}`}`);
-    executor = createExecutor({ workers, timeoutMs, memoryMb: flags.runMemory ?? null });
-    const points = plan.points;
-    const result = await drive({
-      executor,
+    const result = await driveSweep(plan, writer, {
       start,
-      total: plan.runs,
-      task: (i) => taskFor(plan, i, steps, timeoutMs),
-      sink: (o) => {
-        const c = runAt(plan, o.runIndex);
-        writer.add(
-          { runIndex: o.runIndex, pointIndex: c.pointIndex, seedIndex: c.seedIndex, scenario: points[c.pointIndex].scenario.name, policy: c.policy, seed: c.seed, steps: points[c.pointIndex].scenario.steps, summary: o.summary, error: errorText(o) },
-          o.steps,
-        );
-      },
+      steps,
+      workers,
+      timeoutMs,
+      memoryMb: flags.runMemory ?? null,
       signal: ac.signal,
       onProgress: (p) => progress.update(p.done, p.failed + failedBefore, start),
     });
-    await executor.destroy();
     const failed = result.failed + failedBefore;
     if (result.interrupted) {
       progress.clear();
@@ -228,7 +193,6 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await executor?.destroy();
   }
 }
 

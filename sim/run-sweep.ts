@@ -1,12 +1,14 @@
-// runSweep for the library API: a sweep file run to its Arrow results (the core of `bulwark sweep`, without the
-// terminal: no progress, no signal handling, no resume), returning the files and the statistics' input.
+// Running a sweep: the writer of its results and the drive of its runs through an executor into it, shared by the
+// library API (`runSweep` below: no progress, no signal handling, no resume) and `bulwark sweep`
+// (reports/cli-sweep.ts: progress, signals, resume and the statistics on top).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { SweepWriter } from '../reports/sweep-arrow.js';
 import { createExecutor } from './executor.js';
 import type { RunOutcome } from './run-task.js';
 import { loadSweepPlugins } from './scenario-plugins.js';
 import { loadSweep, runAt, type SweepPlan } from './sweep.js';
-import { drive } from './sweep-driver.js';
+import { drive, type DriveProgress, type DriveResult } from './sweep-driver.js';
 
 export interface RunSweepOptions {
   /** Output directory (default `results/<sweep name>`). */
@@ -32,23 +34,40 @@ function errorText(o: RunOutcome): string | null {
   return `${o.error.message}${o.error.step !== undefined ? ` (step ${o.error.step})` : ''}`;
 }
 
-/** Runs every run of a sweep file (or an already loaded plan) and writes its results; same bytes as `bulwark sweep`. */
-export async function runSweep(sweep: string | SweepPlan, opts: RunSweepOptions = {}): Promise<SweepRunResult> {
-  const plan = typeof sweep === 'string' ? loadSweep(sweep) : sweep;
-  await loadSweepPlugins(plan); // plug-in policy modules: bad input before any run (the executor loads them per thread)
+/** The writer of a sweep's tables in `out` (created when missing): runs, and steps when `steps`. */
+export async function openSweepWriter(plan: SweepPlan, out: string, steps: boolean): Promise<SweepWriter> {
   const { SweepWriter, stepsRunsPerBatch } = await import('../reports/sweep-arrow.js');
-  const out = opts.out ?? path.join('results', plan.name);
-  const steps = opts.steps === true;
-  const timeoutMs = opts.runTimeout !== undefined ? opts.runTimeout * 1000 : null;
   const maxSteps = Math.max(...plan.points.map((p) => p.scenario.steps));
   mkdirSync(out, { recursive: true });
   const meta = { scenario: plan.base.name, scenarioHash: plan.baseHash, seed: plan.seed, sweep: plan.name, sweepHash: plan.hash, parameters: plan.parameters, policies: plan.policies, points: plan.points.length, seeds: plan.seeds.length, runs: plan.runs };
-  const writer = new SweepWriter({ dir: out, meta, points: plan.points.map((p) => p.values), steps: steps ? { runsPerBatch: stepsRunsPerBatch(maxSteps) } : null });
-  const executor = createExecutor({ workers: opts.workers ?? 0, timeoutMs, memoryMb: null });
+  return new SweepWriter({ dir: out, meta, points: plan.points.map((p) => p.values), steps: steps ? { runsPerBatch: stepsRunsPerBatch(maxSteps) } : null });
+}
+
+export interface DriveSweepOptions {
+  /** Runs before it are already in the writer (the finished prefix of a resumed sweep). */
+  start: number;
+  /** Collect each run's steps for the writer (it must have been opened with steps). */
+  steps: boolean;
+  /** Worker threads (0: inline on this thread). */
+  workers: number;
+  timeoutMs: number | null;
+  memoryMb: number | null;
+  /** Abort: stop starting runs; the result says `interrupted`. */
+  signal?: AbortSignal;
+  onProgress?: (p: DriveProgress) => void;
+}
+
+/**
+ * Runs the sweep's runs from `start` on an executor of its own and adds each to `writer` in run order. The executor
+ * is stopped before this returns or throws; finishing (or discarding) the writer is the caller's.
+ */
+export async function driveSweep(plan: SweepPlan, writer: SweepWriter, opts: DriveSweepOptions): Promise<DriveResult> {
+  const { steps, timeoutMs } = opts;
+  const executor = createExecutor({ workers: opts.workers, timeoutMs, memoryMb: opts.memoryMb });
   try {
-    const result = await drive({
+    return await drive({
       executor,
-      start: 0,
+      start: opts.start,
       total: plan.runs,
       task: (i) => {
         const c = runAt(plan, i);
@@ -59,15 +78,26 @@ export async function runSweep(sweep: string | SweepPlan, opts: RunSweepOptions 
         const p = plan.points[c.pointIndex].scenario;
         writer.add({ runIndex: o.runIndex, pointIndex: c.pointIndex, seedIndex: c.seedIndex, scenario: p.name, policy: c.policy, seed: c.seed, steps: p.steps, summary: o.summary, error: errorText(o) }, o.steps);
       },
-      signal: new AbortController().signal,
-      onProgress: () => {},
+      signal: opts.signal,
+      onProgress: opts.onProgress,
     });
+  } finally {
+    await executor.destroy();
+  }
+}
+
+/** Runs every run of a sweep file (or an already loaded plan) and writes its results; same bytes as `bulwark sweep`. */
+export async function runSweep(sweep: string | SweepPlan, opts: RunSweepOptions = {}): Promise<SweepRunResult> {
+  const plan = typeof sweep === 'string' ? loadSweep(sweep) : sweep;
+  await loadSweepPlugins(plan); // plug-in policy modules: bad input before any run (the executor loads them per thread)
+  const steps = opts.steps === true;
+  const writer = await openSweepWriter(plan, opts.out ?? path.join('results', plan.name), steps);
+  try {
+    const result = await driveSweep(plan, writer, { start: 0, steps, workers: opts.workers ?? 0, timeoutMs: opts.runTimeout !== undefined ? opts.runTimeout * 1000 : null, memoryMb: null });
     const f = writer.finish();
     return { plan, files: { runs: f.runs, ...(f.steps ? { steps: f.steps } : {}) }, runs: plan.runs, failed: result.failed };
   } catch (e) {
     writer.discard();
     throw e;
-  } finally {
-    await executor.destroy();
   }
 }
