@@ -40,7 +40,7 @@ export const REPORT_STEP_COLUMNS = ['spot', 'mark', 'oracle', 'insurance_fund', 
 /** Any column of RunSteps by name. */
 export type StepColumn = Exclude<keyof RunSteps, number | symbol>;
 
-/** Liquidation events of one run, in file order. */
+/** Liquidation events of the perpetuals venue of one run, in file order (the slippage chart and table). */
 export interface RunLiquidations {
   step: Int32Array;
   notional: Float64Array;
@@ -104,13 +104,18 @@ function stepsOf(arrays: readonly [string, StepArray][], range: [number, number]
   return Object.fromEntries(arrays.map(([c, a]) => [c, a.subarray(range[0], range[1])])) as unknown as RunSteps;
 }
 
+/** Event actions of the venues other than the perpetuals venue. */
+const OTHER_VENUES = /^(option|lending|cross)-/;
+
 function liquidationsOf(table: Table, range: [number, number]): RunLiquidations {
   const type = table.getChild('type')!;
   const step = table.getChild('step')!.toArray() as Int32Array;
   const notional = table.getChild('notional')!;
   const slippage = table.getChild('slippage')!;
+  const action = table.getChild('action')!;
   const rows: number[] = [];
-  for (let i = range[0]; i < range[1]; i++) if (type.get(i) === 'liquidation') rows.push(i);
+  // the perpetuals venue's rows only: the other venues' (option-*, lending-*, cross-*) have their own sections
+  for (let i = range[0]; i < range[1]; i++) if (type.get(i) === 'liquidation' && !OTHER_VENUES.test(String(action.get(i)))) rows.push(i);
   return {
     step: Int32Array.from(rows, (i) => step[i]),
     notional: Float64Array.from(rows, (i) => (notional.get(i) as number | null) ?? 0),
