@@ -67,6 +67,9 @@ export function crossPass(w: World): void {
     const f = v.impactFactor[a];
     if (f === 1) continue;
     prices[a] *= f;
+    if (!(prices[a] > 0 && prices[a] < Infinity)) {
+      throw new Error(`the price of ${w.market.names[a]} became ${prices[a]} through cross-margin liquidations and reductions; check cross.liquidity and cross.markets[].liquidity (depth, slippage, impact) against the positions' size`);
+    }
     const path = w.market.paths[a];
     if (path !== null) path[t] = prices[a];
     else {

@@ -117,3 +117,13 @@ describe('account management', () => {
     expect(worst).toBeLessThan(1e-4);
   });
 });
+
+describe('a run whose liquidations drive a price to infinity', () => {
+  it('stops with an error naming the asset and the liquidity keys to check', () => {
+    const s = cross({ longShare: 0, mix: { directional: 1, pairs: 0, basis: 0 }, leverage: 20 }, { liquidity: { depth: 1000, slippage: 0.1, impact: 50 } });
+    (s.market.assets![0].shocks as unknown[]).push({ kind: 'ramp', at: 5, steps: 5, factor: 1.5 });
+    const r = runScenario(s, { policy: 'none', seed: 3, baseDir: '.' });
+    expect(r.error?.message).toMatch(/^the price of (BTC|ETH) became (Infinity|NaN|0) through cross-margin liquidations and reductions; check cross\.liquidity/);
+    expect(r.summary.error).toContain('(step ');
+  });
+});
