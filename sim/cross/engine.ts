@@ -28,6 +28,7 @@ export function planCross(w: World): void {
   plan.haircut.set(v.baseHaircut);
   const base = w.scenario.venue.maintenanceMargin;
   plan.marginScale = base > 0 && w.maintenanceMargin > base ? w.maintenanceMargin / base : 1;
+  plan.marketScale.fill(1);
   plan.maxLiquidations = c.liquidation.maxPerStep ?? Infinity;
   plan.partialFraction = 0;
   plan.partialMinNotional = 0;

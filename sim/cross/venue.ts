@@ -25,8 +25,10 @@ export interface CrossPlan {
   dispersion: number;
   /** Haircut in force per collateral entry (order: `cross.collateral`). */
   readonly haircut: Float64Array;
-  /** Multiplier on every market's margin fractions (dynamic margin policies raise it). */
+  /** Multiplier on every market's margin fractions (dynamic margin policies of the perp venue raise it). */
   marginScale: number;
+  /** Multiplier on each market's fractions on top of `marginScale` (order: `cross.markets`; `cross-ewma-margin`). */
+  readonly marketScale: Float64Array;
   /** Most liquidations this step. */
   maxLiquidations: number;
   /**
@@ -216,7 +218,7 @@ export class CrossVenue implements CrossBook {
     c.margin.scenarios.forEach((sc, j) => {
       for (const [name, move] of Object.entries(sc)) this.moves[j * this.na + assetNames.indexOf(name)] = move;
     });
-    this.plan = { portfolio: c.margin.mode === 'portfolio', dispersion: c.margin.dispersion, haircut: Float64Array.from(this.baseHaircut), marginScale: 1, maxLiquidations: c.liquidation.maxPerStep ?? Infinity, partialFraction: 0, partialMinNotional: 0, restoreBuffer: 0 };
+    this.plan = { portfolio: c.margin.mode === 'portfolio', dispersion: c.margin.dispersion, haircut: Float64Array.from(this.baseHaircut), marginScale: 1, marketScale: new Float64Array(this.nm).fill(1), maxLiquidations: c.liquidation.maxPerStep ?? Infinity, partialFraction: 0, partialMinNotional: 0, restoreBuffer: 0 };
     this.ledger = new CrossLedger(c.insuranceFund, this.nk);
     this.grow(64);
   }
@@ -328,7 +330,7 @@ export class CrossVenue implements CrossBook {
     const base = i * this.nm;
     for (let m = 0; m < this.nm; m++) {
       const s = this.size[base + m];
-      if (s !== 0) r += Math.abs(s) * this.px[this.marketAsset[m]] * fractions[m];
+      if (s !== 0) r += Math.abs(s) * this.px[this.marketAsset[m]] * fractions[m] * this.plan.marketScale[m];
     }
     return r * this.plan.marginScale;
   }
@@ -343,7 +345,7 @@ export class CrossVenue implements CrossBook {
     for (let m = 0; m < this.nm; m++) {
       const a = this.marketAsset[m];
       x[a] += this.size[bm + m] * this.px[a];
-      r[a] = fractions[m] * this.plan.marginScale;
+      r[a] = fractions[m] * this.plan.marginScale * this.plan.marketScale[m];
     }
     const bk = i * this.nk;
     for (let k = 0; k < this.nk; k++) {

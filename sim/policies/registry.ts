@@ -4,7 +4,7 @@ import type { PolicyKind } from '../types.js';
 import { ModuleDefenseParams } from '../plugins.js';
 import { volBreaker } from './vol-breaker.js';
 import { lendingCloseFactor, lendingSentinel } from '../lending/policies.js';
-import { dynamicHaircuts, portfolioMargin } from '../cross/policies.js';
+import { crossEwmaMargin, dynamicHaircuts, portfolioMargin } from '../cross/policies.js';
 import { greeksLimits } from './greeks-limits.js';
 import { writerDeltaHedge } from './writer-delta-hedge.js';
 import { priceBand } from './price-band.js';
@@ -71,6 +71,7 @@ export const POLICY_KINDS: readonly PolicyKind<any>[] = [
   // cross-margin venue (sim/cross/policies.ts)
   portfolioMargin,
   dynamicHaircuts,
+  crossEwmaMargin,
 ];
 
 export function policyKind(kind: string): PolicyKind<any> | undefined {

@@ -44,7 +44,7 @@ beforeAll(() => {
   }
   let r = bulwark('report', crossDir, '--out', crossReport);
   expect(r.code, r.stderr).toBe(0);
-  expect(r.stdout).toMatch(/report: .*cross\.html \(7 charts/);
+  expect(r.stdout).toMatch(/report: .*cross\.html \(8 charts/); // a price chart per policy (6), the fund and the margin ratios
   r = bulwark('report', ...lendingDirs, '--out', lendingReport, '--quiet');
   expect(r.code, r.stderr).toBe(0);
   cross = readFileSync(crossReport, 'utf8');
@@ -77,7 +77,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe('report of a cross-margin scenario', () => {
   it('finds the cross venue and no perpetuals venue in runs.arrow', () => {
-    expect(crossRuns.length).toBe(5);
+    expect(crossRuns.length).toBe(6);
     expect(crossRuns.some(perpUsed)).toBe(false);
     expect(VENUES.filter((v) => crossRuns.some((s) => v.used(s))).map((v) => v.id)).toEqual(['cross']);
   });

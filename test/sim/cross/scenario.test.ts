@@ -31,10 +31,10 @@ describe('scenarios/cross-margin-crash.yaml from the CLI', () => {
   const runs = r.code === 0 ? (JSON.parse(r.stdout).runs as Record<string, any>[]) : [];
   const by = Object.fromEntries(runs.map((x) => [x.policy, x]));
 
-  it('validates and runs its five policies', () => {
+  it('validates and runs its six policies', () => {
     expect(bulwark('validate', 'scenarios/cross-margin-crash.yaml').code).toBe(0);
     expect(r.code, r.stderr).toBe(0);
-    expect(runs.map((x) => x.policy)).toEqual(['none', 'portfolio-margin', 'dynamic-haircuts', 'partial-liquidation', 'vol-breaker']);
+    expect(runs.map((x) => x.policy)).toEqual(['none', 'portfolio-margin', 'dynamic-haircuts', 'partial-liquidation', 'vol-breaker', 'cross-ewma-margin']);
   });
 
   it('none: 906 of 2,000 accounts liquidated, $0.67M of bad debt, all of it paid by the fund the fees filled', () => {
@@ -68,13 +68,21 @@ describe('scenarios/cross-margin-crash.yaml from the CLI', () => {
     expect(by['vol-breaker'].steps_halted).toBe(75);
     expect(near(by['vol-breaker'].cross_bad_debt, 36_715_820.90)).toBe(true);
     expect(near(by['vol-breaker'].cross_uncovered_bad_debt, 34_518_745.53)).toBe(true);
+    // margins that follow each market's volatility liquidate 52 more accounts, earlier, while they still have equity:
+    // no bad debt, half the collateral sold, and the fees fill the fund
+    const ewma = by['cross-ewma-margin'];
+    expect(ewma.cross_bad_debt).toBe(0);
+    expect(ewma.cross_liquidations).toBe(958);
+    expect(ewma.interventions).toBe(12);
+    expect(ewma.cross_collateral_sold).toBeLessThan(0.5 * by.none.cross_collateral_sold);
+    expect(ewma.cross_min_margin_ratio).toBeGreaterThan(0);
   });
 
   it('writes the cross columns to runs, steps and events', () => {
     const res = loadResults(out);
     expect(res.runs.map((x: any) => x.cross_bad_debt)).toEqual(runs.map((x) => x.cross_bad_debt));
     const t = res.steps;
-    expect(t.numRows).toBe(5 * 360);
+    expect(t.numRows).toBe(6 * 360);
     const col = (name: string) => Array.from(t.getChild(name)!.toArray() as ArrayLike<number>).slice(0, 360); // 'none' first
     expect(col('cross_bad_debt')[359]).toBe(by.none.cross_bad_debt);
     expect(col('cross_liquidations').reduce((a, b) => a + b, 0)).toBe(906);
