@@ -1,5 +1,5 @@
 // Renderings of a comparison: terminal table, pull-request markdown, CSV, JSON and JUnit XML.
-import { activeVenues, METRICS, TABLE_METRICS, VENUE_LABELS, VENUE_METRICS, type Change, type CompareReport, type Format, type GateResult, type GroupReport, type Paired } from './compare.js';
+import { activeVenues, METRICS, notApplicableNotes, TABLE_METRICS, VENUE_LABELS, VENUE_METRICS, type Change, type CompareReport, type Format, type GateResult, type GroupReport, type Paired } from './compare.js';
 import { pointLabel, type ResultSet } from './results-set.js';
 import { int, renderTable, usd } from './table.js';
 
@@ -113,7 +113,7 @@ function venueColumns(groups: readonly GroupReport[]): { header: string; id: str
   ]);
 }
 
-const VENUE_NOTE = 'bad debt, uncovered, loss and P(insolvent) above are over every venue; by venue (mean per run):';
+const VENUE_NOTE = 'bad debt, uncovered, loss and P(insolvent) above are over every venue, LaR95 and slippage over the venues that record them; by venue (mean per run):';
 
 function ci(p: Paired): string {
   return `[${formatValue(p.low, 'usd')}, ${formatValue(p.high, 'usd')}]`;
@@ -132,6 +132,8 @@ export function renderText(rep: CompareReport): string {
       ...TABLE_METRICS.map((id) => ({ header: metric(id).label, value: (g: (typeof rep.groups)[number]) => formatValue(g.values[id], metric(id).format) })),
     ]),
   );
+  const na = notApplicableNotes(rep.groups, TABLE_METRICS);
+  if (na.length > 0) out.push('', ...na);
   const venues = venueColumns(rep.groups);
   if (venues.length > 0) {
     out.push('', VENUE_NOTE, '');
@@ -255,6 +257,8 @@ export function renderMarkdown(rep: CompareReport): string {
       ['l', ...TABLE_METRICS.map(() => 'r' as const)],
     ),
   );
+  const na = notApplicableNotes(rep.groups, TABLE_METRICS);
+  for (const n of na) out.push('', `${n[0].toUpperCase()}${n.slice(1)}`);
   const venues = venueColumns(rep.groups);
   if (venues.length > 0) {
     out.push('', `${VENUE_NOTE[0].toUpperCase()}${VENUE_NOTE.slice(1)}`, '');
@@ -272,7 +276,7 @@ export function renderMarkdown(rep: CompareReport): string {
   }
   out.push(
     '',
-    "Bad debt, uncovered bad debt, protocol loss and P(insolvent) are summed over the venues (perpetuals, options, lending, cross-margin). Protocol loss = uncovered bad debt + net insurance-fund drawdown, per venue (lending: the reserves' net fall, a deficit below zero counting as uncovered); VaR, CVaR and EVaR as defined in bulwark docs/sweeps.md.",
+    "Bad debt, uncovered bad debt, protocol loss and P(insolvent) are summed over the venues (perpetuals, options, lending, cross-margin); LaR95 (the 95th percentile of liquidated notional, for the lending pool debt liquidated) over perpetuals, lending and cross, liquidation slippage over perpetuals and cross; max OI and leverage are the perpetuals venue's; n/a where a statistic measures nothing. Protocol loss = uncovered bad debt + net insurance-fund drawdown, per venue (lending: the reserves' net fall, a deficit below zero counting as uncovered); VaR, CVaR and EVaR as defined in bulwark docs/sweeps.md.",
     '',
     '</details>',
   );

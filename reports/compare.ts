@@ -26,11 +26,19 @@ export interface Metric {
   label: string;
   format: Format;
   node: GateNode;
+  /**
+   * When the statistic describes nothing in a group (NOT_APPLICABLE): its value is then n/a (NaN), not the 0 (or the
+   * configured leverage) it would otherwise read, and `note` says why under the table.
+   */
+  notApplicable?: { test: (g: Group) => boolean; note: string };
 }
 
 // The solvency statistics cover every venue (perpetuals, options, lending pool, cross-margin): total_bad_debt,
 // total_uncovered_bad_debt and protocol_loss are sums over venues (reports/results-set.ts DERIVED_COLUMNS); the ids
 // keep their names, and for a perp-only scenario their values are the perp venue's. Per-venue means are at the end.
+// LaR95 and mean slippage cover the venues that record them (total_liquidated_notional: perp, lending, cross;
+// total_liquidation_slippage: perp, cross; reports/stats/liquidations.ts). Mean max OI and max leverage are the
+// perpetuals venue's. Each is n/a for a group where it would measure nothing (NOT_APPLICABLE).
 const METRIC_DEFS: [id: string, expr: string, label: string, format: Format][] = [
   ['runs', 'runs', 'runs', 'count'],
   ['failed', 'failed', 'failed', 'count'],
@@ -48,8 +56,8 @@ const METRIC_DEFS: [id: string, expr: string, label: string, format: Format][] =
   ['protocol_loss_cvar99', 'cvar99(protocol_loss)', 'CVaR99 loss', 'usd'],
   ['protocol_loss_evar99', 'evar99(protocol_loss)', 'EVaR99 loss', 'usd'],
   ['prob_insolvency', 'prob(total_uncovered_bad_debt)', 'P(insolvent)', 'pct'],
-  ['liquidations_at_risk', 'p95(liquidated_notional)', 'LaR95', 'usd'],
-  ['liquidation_slippage_mean', 'mean(liquidation_slippage)', 'mean slippage', 'usd'],
+  ['liquidations_at_risk', 'p95(total_liquidated_notional)', 'LaR95', 'usd'],
+  ['liquidation_slippage_mean', 'mean(total_liquidation_slippage)', 'mean slippage', 'usd'],
   ['steps_halted_mean', 'mean(steps_halted)', 'mean halted', 'x'],
   ['max_open_interest_mean', 'mean(max_open_interest)', 'mean max OI', 'usd'],
   ['max_leverage', 'mean(max_leverage)', 'max lev.', 'x'],
@@ -59,8 +67,43 @@ const METRIC_DEFS: [id: string, expr: string, label: string, format: Format][] =
   ]),
 ];
 
+/** Whether some successful run of the group had anything on the perpetuals venue (results-set.ts `perp_used`). */
+export function perpInGroup(g: Group): boolean {
+  return (g.columns.perp_used ?? []).some((v) => v > 0);
+}
+
+/** Whether some successful run of the group has one of these counts above 0. */
+const anyOf = (g: Group, columns: readonly string[]): boolean => columns.some((c) => (g.columns[c] ?? []).some((v) => v > 0));
+
+/**
+ * Statistics that describe nothing in some groups, and the rule. LaR95 and slippage: a group that had liquidations,
+ * all of them in venues that do not record the amount (options: no notional; lending and options: no slippage),
+ * would read 0 as if nothing had been liquidated. Max OI and leverage are the perpetuals venue's: a group that had
+ * nothing on it would read 0 and the configured 1 / initial margin. A group without such liquidations, or with
+ * positions on the perp venue in any run, is unchanged (a perp-only scenario never reads n/a).
+ */
+const NOT_APPLICABLE: Record<string, { test: (g: Group) => boolean; note: string }> = {
+  liquidations_at_risk: {
+    test: (g) => anyOf(g, ['options_liquidations']) && !anyOf(g, ['liquidations', 'lending_liquidations', 'cross_liquidations']),
+    note: 'LaR95 is over the perpetuals, lending and cross venues (the options venue records no liquidated notional): n/a for GROUPS whose liquidations were all options liquidations.',
+  },
+  liquidation_slippage_mean: {
+    test: (g) => anyOf(g, ['options_liquidations', 'lending_liquidations']) && !anyOf(g, ['liquidations', 'cross_liquidations', 'cross_reductions']),
+    note: 'mean slippage is over the perpetuals and cross venues (the lending pool and the options venue record none): n/a for GROUPS whose liquidations were all lending or options liquidations.',
+  },
+  max_open_interest_mean: { test: (g) => !perpInGroup(g), note: "mean max OI and max lev. are the perpetuals venue's: n/a for GROUPS whose runs had no positions on it." },
+  max_leverage: { test: (g) => !perpInGroup(g), note: "mean max OI and max lev. are the perpetuals venue's: n/a for GROUPS whose runs had no positions on it." },
+};
+
 /** Every statistic of a group, in report order. */
-export const METRICS: readonly Metric[] = METRIC_DEFS.map(([id, expr, label, format]) => ({ id, expr, label, format, node: parseGate(`${expr} > 0`, METRIC_COLUMNS).left }));
+export const METRICS: readonly Metric[] = METRIC_DEFS.map(([id, expr, label, format]) => ({
+  id,
+  expr,
+  label,
+  format,
+  node: parseGate(`${expr} > 0`, METRIC_COLUMNS).left,
+  ...(NOT_APPLICABLE[id] ? { notApplicable: NOT_APPLICABLE[id] } : {}),
+}));
 /** The columns of the compact table. */
 export const TABLE_METRICS = ['runs', 'failed', 'bad_debt_mean', 'uncovered_bad_debt_p99', 'protocol_loss_var95', 'protocol_loss_cvar99', 'prob_insolvency', 'liquidations_at_risk', 'liquidation_slippage_mean', 'steps_halted_mean', 'max_open_interest_mean', 'max_leverage'];
 /** The metrics whose change against the baseline is listed (plus each gate's left-hand side). */
@@ -69,6 +112,21 @@ export const CHANGE_METRICS = ['bad_debt_mean', 'uncovered_bad_debt_p99', 'proto
 export const PAIRED_COLUMNS = ['protocol_loss', 'total_bad_debt'];
 /** Per-venue metrics of the by-venue table: mean bad debt and mean protocol loss. */
 export const VENUE_METRICS: Record<Venue, [badDebt: string, loss: string]> = Object.fromEntries(VENUES.map((v) => [v, [`${v}_bad_debt_mean`, `${v}_protocol_loss_mean`]])) as Record<Venue, [string, string]>;
+
+/**
+ * Why some values of the table read n/a: one line per rule that made a group's statistic n/a (among groups with
+ * successful runs), GROUPS replaced by which groups.
+ */
+export function notApplicableNotes(groups: readonly GroupReport[], ids: readonly string[]): string[] {
+  const notes = new Map<string, number>();
+  for (const id of ids) {
+    const m = METRICS.find((x) => x.id === id)!;
+    if (!m.notApplicable) continue;
+    const n = groups.filter((g) => g.group.seeds.length > 0 && m.notApplicable!.test(g.group)).length;
+    if (n > 0) notes.set(m.notApplicable.note, Math.max(n, notes.get(m.notApplicable.note) ?? 0));
+  }
+  return [...notes].map(([note, n]) => note.replace('GROUPS', n === groups.length ? 'every group' : n === 1 ? `1 group (of ${groups.length})` : `${n} groups (of ${groups.length})`));
+}
 
 /** Venues with bad debt or protocol loss in some group; the by-venue table is shown when one is not the perp venue. */
 export function activeVenues(groups: readonly GroupReport[]): Venue[] {
@@ -187,7 +245,7 @@ function report(sets: readonly ResultSet[], multi: boolean): GroupReport[] {
     s.groups.map((group) => {
       const data = gateData(group);
       const values: Record<string, number> = {};
-      for (const m of METRICS) values[m.id] = checkNode(m.node, data);
+      for (const m of METRICS) values[m.id] = m.notApplicable?.test(group) ? NaN : checkNode(m.node, data);
       return { group, label: labelFor(group, multi), values };
     }),
   );

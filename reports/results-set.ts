@@ -6,6 +6,7 @@ import { InputError } from '../sim/errors.js';
 import { canonicalJson } from '../sim/scenario.js';
 import { RUNS_COLUMN_TYPES, RUNS_COLUMNS } from './arrow.js';
 import { loadTable } from './load.js';
+import { perpUsed, totalLiquidatedNotional, totalLiquidationSlippage } from './stats/liquidations.js';
 import { lendingUncovered, sumVenues, totalBadDebt, totalUncoveredBadDebt, venueLosses, VENUES } from './stats/protocol-loss.js';
 import { SWEEP_RUNS_TABLE } from './sweep-arrow.js';
 
@@ -18,6 +19,10 @@ import { SWEEP_RUNS_TABLE } from './sweep-arrow.js';
  *   lending pool's deficit max(0, -lending_reserves);
  * - `total_insurance_fund_initial`: the venues' starting funds and the pool's starting reserves (recommend's budget);
  * - `insurance_fund_drawdown`: the perp fund's net fall; `max_leverage`: 1 / venue.initialMargin.
+ * - `total_liquidated_notional`: perp liquidated notional + lending debt liquidated + cross liquidated notional;
+ *   `total_liquidation_slippage`: perp liquidation slippage + cross slippage (reports/stats/liquidations.ts);
+ * - `perp_used`: 1 when the run had anything on the perpetuals venue (accounts, opens, open interest, liquidations or
+ *   bad debt), else 0: `compare` shows the perp venue's open interest and leverage as n/a for a group without any.
  */
 export const DERIVED_COLUMNS = [
   'protocol_loss',
@@ -31,6 +36,9 @@ export const DERIVED_COLUMNS = [
   'options_protocol_loss',
   'lending_protocol_loss',
   'cross_protocol_loss',
+  'total_liquidated_notional',
+  'total_liquidation_slippage',
+  'perp_used',
 ] as const;
 export const METRIC_COLUMNS: readonly string[] = [
   ...RUNS_COLUMNS.filter((c) => RUNS_COLUMN_TYPES[c] !== 'utf8' && RUNS_COLUMN_TYPES[c] !== 'utf8?' && c !== 'seed'),
@@ -217,6 +225,15 @@ export function loadResultSet(file: string): ResultSet {
 /** Appends the derived columns (but max_leverage) of row k of a group's columns (reports/stats/protocol-loss.ts). */
 function derive(c: Record<string, number[]>, k: number): void {
   const r = {
+    initial_accounts: c.initial_accounts[k],
+    opens: c.opens[k],
+    max_open_interest: c.max_open_interest[k],
+    liquidations: c.liquidations[k],
+    liquidated_notional: c.liquidated_notional[k],
+    liquidation_slippage: c.liquidation_slippage[k],
+    lending_liquidated_debt: c.lending_liquidated_debt[k],
+    cross_liquidated_notional: c.cross_liquidated_notional[k],
+    cross_slippage: c.cross_slippage[k],
     bad_debt: c.bad_debt[k],
     uncovered_bad_debt: c.uncovered_bad_debt[k],
     insurance_fund_initial: c.insurance_fund_initial[k],
@@ -240,6 +257,9 @@ function derive(c: Record<string, number[]>, k: number): void {
   c.total_bad_debt.push(totalBadDebt(r));
   c.total_uncovered_bad_debt.push(totalUncoveredBadDebt(r));
   c.lending_uncovered_bad_debt.push(lendingUncovered(r.lending_reserves));
+  c.total_liquidated_notional.push(totalLiquidatedNotional(r));
+  c.total_liquidation_slippage.push(totalLiquidationSlippage(r));
+  c.perp_used.push(perpUsed(r) ? 1 : 0);
   c.total_insurance_fund_initial.push(r.insurance_fund_initial + r.options_insurance_fund_initial + r.lending_reserves_initial + r.cross_insurance_fund_initial);
 }
 

@@ -8,7 +8,7 @@ import { frontierSpec, type FrontierPoint } from '../charts/frontier.js';
 import { fundAndDebtSpec } from '../charts/fund-and-debt.js';
 import { pricePathsSpec } from '../charts/price-paths.js';
 import { renderSvg } from '../charts/render.js';
-import { gateData } from '../compare.js';
+import { gateData, perpInGroup } from '../compare.js';
 import { loadTable, rowsOf } from '../load.js';
 import { pointLabel, type Group, type ResultSet } from '../results-set.js';
 import { mean } from '../stats/mean.js';
@@ -67,8 +67,9 @@ export async function sweepSections(set: ResultSet, gi: number, opts: SectionOpt
     dollars(stat(g, 'evar', 'protocol_loss', 0.99)),
     pct(stat(g, 'prob', 'total_uncovered_bad_debt')),
     count(stat(g, 'mean', 'liquidations')),
-    `${stat(g, 'mean', 'max_leverage').toFixed(1)}x`,
-    dollars(stat(g, 'mean', 'max_open_interest')),
+    // the perpetuals venue's: n/a when no run of the group had anything on it (as in `compare`)
+    perpInGroup(g) ? `${stat(g, 'mean', 'max_leverage').toFixed(1)}x` : 'n/a',
+    perpInGroup(g) ? dollars(stat(g, 'mean', 'max_open_interest')) : 'n/a',
   ]);
   const statsTable = htmlTable(
     ['setting', 'policy', 'runs', 'mean bad debt', 'VaR95 loss', 'CVaR95 loss', 'EVaR99 loss', 'P(insolvent)', 'liquidations', 'max leverage', 'peak OI'],

@@ -34,13 +34,8 @@ const FORMAT: Record<ColumnKind, (v: number) => string> = { usd: dollars, int: c
 const runColumns = (columns: readonly VenueColumn[]): Metric[] =>
   columns.flatMap((c) => (c.report === false ? [] : [{ header: c.report ?? c.header, value: c.value, format: FORMAT[c.kind] }]));
 
-/**
- * Whether a run had anything on the perpetuals venue: accounts at the start, opens, open interest, liquidations or
- * bad debt. A scenario for another venue leaves it empty (`venue:` only sets its book), and its columns are all 0.
- */
-export function perpUsed(s: RunSummary): boolean {
-  return s.initial_accounts > 0 || s.opens > 0 || s.max_open_interest > 0 || s.liquidations > 0 || s.bad_debt > 0;
-}
+/** Whether a run had anything on the perpetuals venue (reports/stats/liquidations.ts, shared with `compare`). */
+export { perpUsed } from '../stats/liquidations.js';
 
 export interface Venue {
   id: 'lending' | 'options' | 'cross';

@@ -2,6 +2,7 @@
 export { bootstrapMeanCI, type BootstrapOptions } from './bootstrap-mean-ci.js';
 export { entropicValueAtRisk } from './entropic-value-at-risk.js';
 export { expectedShortfall } from './expected-shortfall.js';
+export { perpUsed, totalLiquidatedNotional, totalLiquidationSlippage, type LiquidationInput, type PerpActivityInput } from './liquidations.js';
 export { mean } from './mean.js';
 export { median } from './median.js';
 export { pairedDifferences } from './paired-differences.js';

@@ -93,7 +93,10 @@ describe('statistics of a sweep', { timeout: 30_000 }, () => {
       expect(g.values.protocol_loss_var95).toBe(valueAtRisk(loss, 0.95));
       expect(g.values.protocol_loss_cvar99).toBe(expectedShortfall(loss, 0.99));
       expect(g.values.prob_insolvency).toBe(sharePositive(uncovered));
+      // a perp-only scenario: the liquidation and capital-efficiency statistics are the perp venue's, unchanged
       expect(g.values.liquidations_at_risk).toBe(quantile(mine.map((r) => r.liquidated_notional), 0.95));
+      expect(g.values.liquidation_slippage_mean).toBe(mean(mine.map((r) => r.liquidation_slippage)));
+      expect(g.values.max_open_interest_mean).toBe(mean(mine.map((r) => r.max_open_interest)));
       expect(g.values.max_leverage).toBeCloseTo(20, 12); // initialMargin 0.05
       expect(g.values.steps_halted_mean).toBe(mean(mine.map((r) => r.steps_halted)));
     }
@@ -305,6 +308,73 @@ describe('every venue counts', { timeout: 30_000 }, () => {
     expect(() => loadResultSet(odd)).toThrow(/missing final_price/);
   });
 
+  it('LaR95 and slippage over the venues that record them; n/a where a statistic would measure nothing', () => {
+    const rows: Partial<RunSummary>[] = [
+      // cross liquidations and a lending liquidation, nothing on the perp venue
+      { policy: 'mixed', seed: 1, cross_liquidations: 3, cross_liquidated_notional: 5000, cross_slippage: 40, lending_liquidations: 2, lending_liquidated_debt: 800 },
+      { policy: 'mixed', seed: 2, cross_liquidations: 5, cross_liquidated_notional: 20000, cross_slippage: 100 },
+      // lending and options liquidations only: LaR95 has the lending debt, slippage nothing recorded
+      { policy: 'lending', seed: 1, options_liquidations: 4 },
+      { policy: 'lending', seed: 2, lending_liquidations: 1, lending_liquidated_debt: 300 },
+      // options liquidations only: no liquidated notional recorded
+      { policy: 'options', seed: 1, options_liquidations: 7 },
+      { policy: 'options', seed: 2 },
+      // the perp venue used in one run of two: its statistics are the plain means, as before
+      { policy: 'perp', seed: 1, initial_accounts: 10, max_open_interest: 1e6, liquidations: 2, liquidated_notional: 4000, liquidation_slippage: 30, cross_liquidations: 1, cross_liquidated_notional: 600, cross_slippage: 6 },
+      { policy: 'perp', seed: 2 },
+      // no liquidations anywhere: 0 (nothing was liquidated), not n/a
+      { policy: 'calm', seed: 1 },
+      { policy: 'calm', seed: 2 },
+    ];
+    const set = loadResultSet(syntheticRuns('liquidations', rows));
+    expect(set.groups.map((g) => g.columns.perp_used)).toEqual([[0, 0], [0, 0], [0, 0], [1, 0], [0, 0]]);
+    expect(set.groups[0].columns.total_liquidated_notional).toEqual([5800, 20000]);
+    expect(set.groups[3].columns.total_liquidation_slippage).toEqual([36, 0]);
+    const rep = buildComparison([set], null, []);
+    const v = Object.fromEntries(rep.groups.map((g) => [g.group.policy, g.values]));
+    // before: LaR95 = p95(liquidated_notional) = 0, mean slippage 0, max OI 0 and max leverage 10 (initialMargin 0.1)
+    expect(v.mixed.liquidations_at_risk).toBe(quantile([5800, 20000], 0.95));
+    expect(v.mixed.liquidation_slippage_mean).toBe(70);
+    expect(v.mixed.max_open_interest_mean).toBeNaN();
+    expect(v.mixed.max_leverage).toBeNaN();
+    expect(v.lending.liquidations_at_risk).toBe(quantile([0, 300], 0.95));
+    expect(v.lending.liquidation_slippage_mean).toBeNaN();
+    expect(v.options.liquidations_at_risk).toBeNaN();
+    expect(v.options.liquidation_slippage_mean).toBeNaN();
+    expect(v.perp.liquidations_at_risk).toBe(quantile([4600, 0], 0.95));
+    expect(v.perp.liquidation_slippage_mean).toBe(18);
+    expect(v.perp.max_open_interest_mean).toBe(5e5);
+    expect(v.perp.max_leverage).toBeCloseTo(10, 12);
+    expect([v.calm.liquidations_at_risk, v.calm.liquidation_slippage_mean]).toEqual([0, 0]);
+    expect(v.calm.max_leverage).toBeNaN();
+    // gates see the per-run columns; the statistic ids and their expressions are stable
+    const gates = ['p95(total_liquidated_notional) > 19000', 'mean(total_liquidation_slippage) > 50'].map((t) => parseGate(t, METRIC_COLUMNS));
+    expect(buildComparison([set], null, gates).gates.filter((r) => r.check.verdict === 'fail').map((r) => `${r.gate.text} | ${r.policy}`)).toEqual([
+      'p95(total_liquidated_notional) > 19000 | mixed',
+      'mean(total_liquidation_slippage) > 50 | mixed',
+    ]);
+    const json = JSON.parse(renderJson(rep));
+    expect(json.statistics).toMatchObject({ liquidations_at_risk: 'p95(total_liquidated_notional)', liquidation_slippage_mean: 'mean(total_liquidation_slippage)', max_open_interest_mean: 'mean(max_open_interest)', max_leverage: 'mean(max_leverage)' });
+    expect(json.groups[0].stats).toMatchObject({ liquidation_slippage_mean: 70, max_open_interest_mean: null, max_leverage: null });
+    const csv = renderCsv(rep).split('\n');
+    const col = csv[0].split(',').indexOf('max_leverage');
+    expect(csv.slice(1).map((l) => l.split(',')[col])).toEqual(['', '', '', '10', '']);
+    // the table prints n/a and says why under it
+    const text = renderText(rep);
+    expect(text).toMatch(/\nmixed\s.*\s70\.00\s+0\.00\s+n\/a\s+n\/a\n/);
+    expect(text).toMatch(/\noptions\s.*\sn\/a\s+n\/a\s+0\.00\s+n\/a\s+n\/a\n/);
+    expect(text).toContain("mean max OI and max lev. are the perpetuals venue's: n/a for 4 groups (of 5) whose runs had no positions on it.");
+    expect(text).toContain('n/a for 1 group (of 5) whose liquidations were all options liquidations.');
+    expect(text).toContain('n/a for 2 groups (of 5) whose liquidations were all lending or options liquidations.');
+    expect(renderMarkdown(rep)).toContain("Mean max OI and max lev. are the perpetuals venue's: n/a for 4 groups (of 5)");
+  });
+
+  it('a perp-only result shows no n/a note', () => {
+    const set = loadResultSet(path.join(sweepDir, 'runs.arrow'));
+    const text = renderText(buildComparison([set], null, []));
+    expect(text).not.toContain('n/a');
+  });
+
   it('lending-crash: the pool\'s bad debt and deficit show in the headline statistics (they were 0 before)', () => {
     const ls = loadScenario(path.join(repoRoot, 'scenarios/lending-crash.yaml'));
     const results = ['none'].map((policy) => runScenario(ls.scenario, { policy, seed: ls.scenario.seed, baseDir: ls.baseDir }));
@@ -320,5 +390,11 @@ describe('every venue counts', { timeout: 30_000 }, () => {
     expect(v.uncovered_bad_debt_p99).toBe(-s.lending_reserves);
     expect(v.protocol_loss_var95).toBe(s.lending_reserves_initial - s.lending_reserves);
     expect(v.prob_insolvency).toBe(1);
+    // LaR95 is the debt liquidated (it read 0); the pool records no slippage, and the perp venue had nothing
+    expect(v.liquidations_at_risk).toBe(s.lending_liquidated_debt);
+    expect(s.lending_liquidated_debt).toBeGreaterThan(1e6);
+    expect(v.liquidation_slippage_mean).toBeNaN();
+    expect(v.max_open_interest_mean).toBeNaN();
+    expect(v.max_leverage).toBeNaN();
   });
 });

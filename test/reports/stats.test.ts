@@ -7,12 +7,15 @@ import {
   mean,
   median,
   pairedDifferences,
+  perpUsed,
   lendingLoss,
   lendingUncovered,
   protocolLoss,
   quantile,
   sharePositive,
   totalBadDebt,
+  totalLiquidatedNotional,
+  totalLiquidationSlippage,
   totalUncoveredBadDebt,
   valueAtRisk,
   venueLosses,
@@ -137,6 +140,25 @@ describe('tail risk', () => {
     expect(protocolLoss({ ...r, ...zeros })).toBe(perp);
     expect(totalUncoveredBadDebt({ ...r, ...zeros })).toBe(r.uncovered_bad_debt);
     expect(totalBadDebt({ bad_debt: 0.1 + 0.2, options_bad_debt: 0, lending_bad_debt: 0, cross_bad_debt: 0 })).toBe(0.1 + 0.2);
+  });
+});
+
+describe('liquidations over the venues', () => {
+  it('liquidated amount: perp notional + lending debt liquidated + cross notional; slippage: perp + cross', () => {
+    const r = { liquidated_notional: 1000, liquidation_slippage: 10, lending_liquidated_debt: 200, cross_liquidated_notional: 30, cross_slippage: 4 };
+    expect(totalLiquidatedNotional(r)).toBe(1230);
+    expect(totalLiquidationSlippage(r)).toBe(14);
+    // a perp-only run gives the perp figures bit for bit
+    const perp = { liquidated_notional: 0.1 + 0.2, liquidation_slippage: 1e6 / 3 };
+    expect(totalLiquidatedNotional(perp)).toBe(0.1 + 0.2);
+    expect(totalLiquidatedNotional({ ...perp, lending_liquidated_debt: 0, cross_liquidated_notional: 0, cross_slippage: 0 })).toBe(0.1 + 0.2);
+    expect(totalLiquidationSlippage({ ...perp, cross_slippage: 0 })).toBe(1e6 / 3);
+  });
+
+  it('the perpetuals venue is used when it has accounts, opens, open interest, liquidations or bad debt', () => {
+    const empty = { initial_accounts: 0, opens: 0, max_open_interest: 0, liquidations: 0, bad_debt: 0 };
+    expect(perpUsed(empty)).toBe(false);
+    for (const k of Object.keys(empty)) expect(perpUsed({ ...empty, [k]: 1 })).toBe(true);
   });
 });
 
