@@ -24,6 +24,7 @@ import { InputError } from '../sim/errors.js';
 import { OPTION_EVENT_BASE, optionEventAction } from '../sim/options/events.js';
 import { EVENT_CROSS_LIQUIDATION, EVENT_CROSS_PARTIAL } from '../sim/cross/venue.js';
 import { isLendingEvent, lendingEventAction } from '../sim/lending/events.js';
+import { EVENT_ROW_AGENT, EVENT_ROW_LIQUIDATION, visitEvents } from '../sim/events.js';
 import type { RunResult, RunSummary } from '../sim/run.js';
 import { Series, SERIES_COLUMNS } from '../sim/series.js';
 import { writeFileAtomic, writeFilesAtomic } from './atomic.js';
@@ -418,37 +419,33 @@ export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): T
   const liqCols = LIQUIDATION_ONLY_COLUMNS.map(() => new Float64Array(total));
   const value = new Float64Array(total);
   const threshold = new Float64Array(total);
-  const liquidate = actions.id('liquidate');
+  actions.id('liquidate'); // first in the dictionary, whatever the runs hold
   let row = 0;
   for (const r of results) {
     const ev = r.events;
     const ints = r.interventions;
     const p = policies.id(r.summary.policy);
     const s = seedValue(r.summary.seed);
-    const liqOrder = stableOrder(ev.liqCount, (i) => ev.step[i]);
-    const intOrder = stableOrder(ints.length, (j) => ints[j].step);
     const liqSource = new Map<number, number>();
     const src = [ev.size, ev.price, ev.execPrice, ev.notional, ev.slippage, ev.fee, ev.bounty, ev.badDebt, ev.uncovered];
     const acts = ev.actions; // adversaries' actions, in step order (sim/events.ts AgentAction)
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    while (a < ev.liqCount || b < ints.length || c < acts.length) {
+    const sourceOf = (who: number): number => {
+      let sid = liqSource.get(who);
+      if (sid === undefined) {
+        sid = sources.id(eventSource(who));
+        liqSource.set(who, sid);
+      }
+      return sid;
+    };
+    visitEvents({ liqCount: ev.liqCount, step: ev.step, interventions: ints, actions: acts }, (t, k) => {
       policy[row] = p;
       seed[row] = s;
-      const i = a < ev.liqCount ? liqOrder[a] : -1;
-      const j = b < ints.length ? intOrder[b] : -1;
-      if (c < acts.length && (i < 0 || acts[c].step <= ev.step[i]) && (j < 0 || acts[c].step <= ints[j].step)) {
+      if (t === EVENT_ROW_AGENT) {
         // an agent's action: within a step before the liquidations (the agents phase precedes the margin pass)
-        const x = acts[c];
+        const x = acts[k];
         step[row] = x.step;
         type[row] = 2;
-        let sid = liqSource.get(x.agent);
-        if (sid === undefined) {
-          sid = sources.id(`agent:${x.agent}`);
-          liqSource.set(x.agent, sid);
-        }
-        source[row] = sid;
+        source[row] = sourceOf(x.agent);
         action[row] = actions.id(x.action);
         account[row] = x.account;
         liqCols[0][row] = x.size;
@@ -457,27 +454,15 @@ export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): T
         liqCols[3][row] = x.notional;
         liqCols[5][row] = x.fee;
         value[row] = x.value;
-        c++;
-      } else if (i >= 0 && (j < 0 || ev.step[i] <= ints[j].step)) {
-        step[row] = ev.step[i];
+      } else if (t === EVENT_ROW_LIQUIDATION) {
+        step[row] = ev.step[k];
         type[row] = 0;
-        const who = ev.liquidator[i];
-        let sid = liqSource.get(who);
-        if (sid === undefined) {
-          sid = sources.id(who === -1 ? 'venue' : `agent:${who}`);
-          liqSource.set(who, sid);
-        }
-        source[row] = sid;
-        action[row] = liquidate;
-        if (ev.kind[i] === EVENT_CROSS_LIQUIDATION) action[row] = actions.id('cross-liquidate'); // cross-margin venue
-        else if (ev.kind[i] === EVENT_CROSS_PARTIAL) action[row] = actions.id('cross-partial'); // a share of every position
-        else if (isLendingEvent(ev.kind[i])) action[row] = actions.id(lendingEventAction(ev.kind[i])); // lending pool
-        else if (ev.kind[i] >= OPTION_EVENT_BASE) action[row] = actions.id(optionEventAction(ev.kind[i])); // options venue
-        account[row] = ev.account[i];
-        for (let c = 0; c < src.length; c++) liqCols[c][row] = src[c][i];
-        a++;
+        source[row] = sourceOf(ev.liquidator[k]);
+        action[row] = actions.id(liquidationAction(ev.kind[k]));
+        account[row] = ev.account[k];
+        for (let c = 0; c < src.length; c++) liqCols[c][row] = src[c][k];
       } else {
-        const it = ints[j];
+        const it = ints[k];
         step[row] = int32Value(it.step, 'events.step');
         type[row] = 1;
         source[row] = sources.id(it.policy);
@@ -486,10 +471,9 @@ export function eventsTable(results: readonly RunResult[], meta: ResultsMeta): T
         account[row] = -1;
         value[row] = it.value;
         threshold[row] = it.threshold;
-        b++;
       }
       row++;
-    }
+    });
   }
   const isLiq = bitmap(total, (i) => type[i] === 0);
   const isInt = bitmap(total, (i) => type[i] === 1);
@@ -518,16 +502,18 @@ function nullableFloat(name: string, data: Float64Array, validity: { bits: Uint8
   return { ...typedColumn(name, data, validity), nullable: true };
 }
 
-/** Indices 0..n-1 ordered by key, ties in index order; the identity (no sort) when keys already ascend. */
-function stableOrder(n: number, key: (i: number) => number): Int32Array {
-  const order = new Int32Array(n);
-  let sorted = true;
-  for (let i = 0; i < n; i++) {
-    order[i] = i;
-    if (i > 0 && key(i) < key(i - 1)) sorted = false;
-  }
-  if (!sorted) order.sort((x, y) => key(x) - key(y) || x - y);
-  return order;
+/** The `source` of a liquidation or agent row: the venue (-1) or the agent's index in the scenario. */
+export function eventSource(who: number): string {
+  return who === -1 ? 'venue' : `agent:${who}`;
+}
+
+/** The `action` of a liquidation row from its kind: the perp venue's closes, cross-margin, lending and options events. */
+export function liquidationAction(kind: number): string {
+  if (kind === EVENT_CROSS_LIQUIDATION) return 'cross-liquidate'; // cross-margin venue
+  if (kind === EVENT_CROSS_PARTIAL) return 'cross-partial'; // a share of every position
+  if (isLendingEvent(kind)) return lendingEventAction(kind); // lending pool
+  if (kind >= OPTION_EVENT_BASE) return optionEventAction(kind); // options venue
+  return 'liquidate';
 }
 
 /** The `--records` table of one run: step, price (the mark), liquidations, insurance fund, uncovered bad debt. */

@@ -5,6 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InputError } from '../sim/errors.js';
 import { defaultWorkers } from '../sim/executor.js';
 import type { StepColumns } from '../sim/run-task.js';
+import type { SweepEventRows } from './sweep-arrow.js';
 import { driveSweep, openSweepWriter } from '../sim/run-sweep.js';
 import { loadSweepPlugins } from '../sim/scenario-plugins.js';
 import { loadSweep, type SweepPlan } from '../sim/sweep.js';
@@ -17,6 +18,7 @@ export interface SweepFlags {
   quiet?: boolean;
   json?: boolean;
   stepsOut?: boolean;
+  eventsOut?: boolean;
   runTimeout?: number;
   runMemory?: number;
   progress?: 'auto' | ProgressMode;
@@ -50,9 +52,10 @@ export function registerSweep(program: Command): void {
     .description('run a sweep file (parameter space x policies x seeds) on worker threads; results stream to Arrow')
     .argument('<sweep-file>', 'sweep file (YAML or JSON)')
     .option('-w, --workers <n>', 'worker threads (default: the number of cores; 0 = inline in one thread, for debugging)', integer('--workers', 0, 1024))
-    .option('-o, --out <dir>', 'directory for runs.arrow (and steps.arrow) (default: results/<sweep name>)')
+    .option('-o, --out <dir>', 'directory for runs.arrow (and steps.arrow, events.arrow) (default: results/<sweep name>)')
     .option('--resume', 'finish an interrupted sweep from its runs.partial.arrow (the result equals an uninterrupted sweep)')
     .option('--steps-out', 'also write steps.arrow, the per-step series of every run (large)')
+    .option('--events-out', 'also write events.arrow, the liquidations, interventions and agent actions of every run')
     .option('--run-timeout <seconds>', 'time limit per run; a run over it is recorded as failed and the sweep goes on', positive('--run-timeout'))
     .option('--run-memory <MB>', 'JS heap limit per worker; a run over it is recorded as failed and the sweep goes on', integer('--run-memory', 16))
     .addOption(new Option('--progress <mode>', 'progress on stderr: a bar on a terminal, periodic lines otherwise').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
@@ -62,7 +65,7 @@ export function registerSweep(program: Command): void {
       return n;
     })
     .option('--json', 'print the outcome and statistics as JSON')
-    .addOption(new Option('--format <format>', 'arrow, or both: also runs.parquet (and steps.parquet) beside the Arrow files, which --resume and compare read').choices(['arrow', 'both']).default('arrow'))
+    .addOption(new Option('--format <format>', 'arrow, or both: also runs.parquet (and steps.parquet, events.parquet) beside the Arrow files, which --resume and compare read').choices(['arrow', 'both']).default('arrow'))
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (file: string, flags: SweepFlags) => {
       process.exitCode = await cmdSweep(file, flags);
@@ -72,7 +75,7 @@ export function registerSweep(program: Command): void {
 export async function cmdSweep(file: string, flags: SweepFlags): Promise<number> {
   const plan = loadSweep(file);
   await loadSweepPlugins(plan); // plug-in policy modules: imported and their params validated before any run
-  const { readSweepRows, readSweepSteps, sweepFiles } = await import('./sweep-arrow.js');
+  const { readSweepEvents, readSweepRows, readSweepSteps, sweepFiles } = await import('./sweep-arrow.js');
   const { loadTable } = await import('./load.js');
   const { bulwarkVersion } = await import('./arrow.js');
   const out = flags.out ?? path.join('results', plan.name);
@@ -90,6 +93,7 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
   // resume: the finished prefix of an interrupted sweep, or nothing to do when the sweep is complete
   let start = 0;
   let steps = flags.stepsOut === true;
+  let events = flags.eventsOut === true;
   if (flags.resume) {
     if (existsSync(files.runsPartial)) {
       const check = sameSweep(files.runsPartial);
@@ -100,7 +104,12 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
       if (flags.stepsOut && !partialSteps) {
         throw new InputError({ code: 'sweep.resume', file: files.runsPartial, message: 'the interrupted sweep did not write steps; resume without --steps-out, or start over with it' });
       }
+      const partialEvents = existsSync(files.eventsPartial);
+      if (flags.eventsOut && !partialEvents) {
+        throw new InputError({ code: 'sweep.resume', file: files.runsPartial, message: 'the interrupted sweep did not write events; resume without --events-out, or start over with it' });
+      }
       steps = partialSteps;
+      events = partialEvents;
       start = loadTable(files.runsPartial, 'sweep-runs').table.numRows;
       log(`resuming ${plan.name}: ${start} of ${plan.runs} runs done in ${files.runsPartial}`);
     } else if (existsSync(files.runs) && sameSweep(files.runs).ok) {
@@ -116,7 +125,7 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
   }
   const workers = flags.workers ?? defaultWorkers();
   const timeoutMs = flags.runTimeout !== undefined ? flags.runTimeout * 1000 : null;
-  const writer = await openSweepWriter(plan, out, steps);
+  const writer = await openSweepWriter(plan, out, steps, events);
   const ac = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -139,6 +148,8 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
     if (start > 0) {
       const stepIter = steps ? readSweepSteps(files.stepsPartial) : null;
       let pendingSteps: { runIndex: number; steps: StepColumns } | null = null;
+      const eventIter = events ? readSweepEvents(files.eventsPartial) : null;
+      let pendingEvents: { runIndex: number; events: SweepEventRows } | null = null;
       let n = 0;
       for await (const row of readSweepRows(files.runsPartial)) {
         if (row.runIndex !== n) throw new InputError({ code: 'sweep.resume', file: files.runsPartial, message: `run ${row.runIndex} where run ${n} was expected: not a prefix of the sweep` });
@@ -153,8 +164,19 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
             pendingSteps = null;
           }
         }
+        let ev: SweepEventRows | null = null;
+        if (eventIter) {
+          if (pendingEvents === null) {
+            const r = await eventIter.next();
+            pendingEvents = r.done ? null : r.value;
+          }
+          if (pendingEvents && pendingEvents.runIndex === row.runIndex) {
+            ev = pendingEvents.events;
+            pendingEvents = null;
+          }
+        }
         if (row.error !== null) failedBefore++;
-        writer.add(row, s);
+        writer.add(row, s, ev);
         n++;
       }
       start = n;
@@ -163,6 +185,7 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
     const result = await driveSweep(plan, writer, {
       start,
       steps,
+      events,
       workers,
       timeoutMs,
       memoryMb: flags.runMemory ?? null,
@@ -173,8 +196,8 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
     if (result.interrupted) {
       progress.clear();
       const f = writer.interrupt();
-      const msg = `interrupted: ${result.written} of ${plan.runs} runs saved in ${f.runs}${f.steps ? ` and ${f.steps}` : ''}; run the same command with --resume to finish`;
-      if (flags.json) process.stdout.write(`${JSON.stringify({ sweep: plan.name, interrupted: true, runs: plan.runs, written: result.written, failed, files: f }, null, 2)}\n`);
+      const msg = `interrupted: ${result.written} of ${plan.runs} runs saved in ${[f.runs, f.steps, f.events].filter((x) => x !== null).join(' and ')}; run the same command with --resume to finish`;
+      if (flags.json) process.stdout.write(`${JSON.stringify({ sweep: plan.name, interrupted: true, runs: plan.runs, written: result.written, failed, files: { runs: f.runs, steps: f.steps, ...(f.events ? { events: f.events } : {}) } }, null, 2)}\n`);
       else process.stderr.write(`${msg}\n`);
       return EXIT_INTERRUPTED;
     }
@@ -184,7 +207,7 @@ export async function cmdSweep(file: string, flags: SweepFlags): Promise<number>
       const { writeSweepParquet } = await import('./results-format.js');
       log(`${plan.name}: Parquet copies in ${(await writeSweepParquet(f)).join(', ')}`);
     }
-    log(`${plan.name}: ${plan.runs} runs in ${formatDuration((performance.now() - t0) / 1000)}; results in ${f.runs}${f.steps ? ` and ${f.steps}` : ''}`);
+    log(`${plan.name}: ${plan.runs} runs in ${formatDuration((performance.now() - t0) / 1000)}; results in ${[f.runs, f.steps, f.events].filter((x) => x !== null).join(' and ')}`);
     return finishReport(plan, f.runs, flags);
   } catch (e) {
     progress.clear();

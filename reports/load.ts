@@ -5,7 +5,7 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import { InputError } from '../sim/errors.js';
 import type { RunSummary } from '../sim/run.js';
 import { READABLE_SCHEMA_VERSIONS, RESULT_FILES, SCHEMA_VERSION, TABLE_COLUMNS, type TableName } from './arrow.js';
-import { SWEEP_RUNS_TABLE, SWEEP_STEPS_COLUMNS, SWEEP_STEPS_TABLE, sweepRunsColumns, type SweepTableName } from './sweep-arrow.js';
+import { SWEEP_EVENTS_COLUMNS, SWEEP_EVENTS_TABLE, SWEEP_RUNS_TABLE, SWEEP_STEPS_COLUMNS, SWEEP_STEPS_TABLE, sweepRunsColumns, type SweepTableName } from './sweep-arrow.js';
 
 /** One Arrow file of bulwark's, checked: its table name, columns and metadata are what this version writes. */
 export interface LoadedTable {
@@ -35,7 +35,7 @@ export interface LoadedResults {
   metadata: Record<string, string>;
 }
 
-const TABLE_NAMES: readonly (TableName | SweepTableName)[] = ['runs', 'steps', 'events', 'records', SWEEP_RUNS_TABLE, SWEEP_STEPS_TABLE];
+const TABLE_NAMES: readonly (TableName | SweepTableName)[] = ['runs', 'steps', 'events', 'records', SWEEP_RUNS_TABLE, SWEEP_STEPS_TABLE, SWEEP_EVENTS_TABLE];
 /** Metadata keys the three files of a set must agree on. */
 const SHARED_KEYS = ['bulwark.version', 'bulwark.scenario', 'bulwark.scenario_hash', 'bulwark.seed', 'bulwark.schema_version'] as const;
 const MAGIC = 'ARROW1';
@@ -117,6 +117,7 @@ export function loadTable(file: string, expected?: TableName | SweepTableName, o
 /** The columns a table must have: fixed, except the swept-parameter columns of a sweep's runs table (its metadata). */
 function expectedColumns(file: string, name: TableName | SweepTableName, metadata: Record<string, string>): readonly string[] {
   if (name === SWEEP_STEPS_TABLE) return SWEEP_STEPS_COLUMNS;
+  if (name === SWEEP_EVENTS_TABLE) return SWEEP_EVENTS_COLUMNS;
   if (name !== SWEEP_RUNS_TABLE) return TABLE_COLUMNS[name];
   let params: unknown;
   try {

@@ -21,10 +21,13 @@ export async function writeResultsAs(format: ResultFormat, dir: string, results:
   return out;
 }
 
-/** Writes a Parquet copy beside each of a sweep's Arrow files (runs.arrow -> runs.parquet, steps.arrow -> steps.parquet). */
-export async function writeSweepParquet(files: { runs: string; steps: string | null }): Promise<string[]> {
+/**
+ * Writes a Parquet copy beside each of a sweep's Arrow files (runs.arrow -> runs.parquet, steps.arrow -> steps.parquet,
+ * events.arrow -> events.parquet).
+ */
+export async function writeSweepParquet(files: { runs: string; steps: string | null; events?: string | null }): Promise<string[]> {
   const [{ tableToParquet }, { loadTable }, { writeFilesAtomic }] = await Promise.all([import('./parquet.js'), import('./load.js'), import('./atomic.js')]);
-  const entries = [files.runs, files.steps]
+  const entries = [files.runs, files.steps, files.events ?? null]
     .filter((f): f is string => f !== null)
     .map((f) => ({ path: f.replace(/\.arrow$/, '.parquet'), bytes: tableToParquet(loadTable(f).table) }));
   writeFilesAtomic(entries);

@@ -19,21 +19,44 @@ import {
   Utf8,
   type DataType,
 } from 'apache-arrow';
+import { EVENT_ROW_AGENT, EVENT_ROW_INTERVENTION, EVENT_ROW_LIQUIDATION, visitEvents, type RunEvents } from '../sim/events.js';
 import type { RunSummary } from '../sim/run.js';
 import type { StepColumns } from '../sim/run-task.js';
 import { Series, SERIES_COLUMNS } from '../sim/series.js';
-import { bitmap, bulwarkVersion, int32Value, RUNS_COLUMN_TYPES, RUNS_COLUMNS, SCHEMA_VERSION, seedValue, typedColumn, utf8Column, type Column } from './arrow.js';
+import {
+  bitmap,
+  bulwarkVersion,
+  EVENTS_COLUMNS,
+  eventSource,
+  int32Value,
+  LIQUIDATION_ONLY_COLUMNS,
+  liquidationAction,
+  RUNS_COLUMN_TYPES,
+  RUNS_COLUMNS,
+  SCHEMA_VERSION,
+  seedValue,
+  typedColumn,
+  utf8Column,
+  type Column,
+} from './arrow.js';
 import { siblingName } from './atomic.js';
 
 export const SWEEP_RUNS_TABLE = 'sweep-runs';
 export const SWEEP_STEPS_TABLE = 'sweep-steps';
-export type SweepTableName = typeof SWEEP_RUNS_TABLE | typeof SWEEP_STEPS_TABLE;
+export const SWEEP_EVENTS_TABLE = 'sweep-events';
+export type SweepTableName = typeof SWEEP_RUNS_TABLE | typeof SWEEP_STEPS_TABLE | typeof SWEEP_EVENTS_TABLE;
 
 /** Columns before the swept parameters in a sweep's runs table. */
 export const SWEEP_LEAD_COLUMNS = ['run_index', 'point_index', 'seed_index'] as const;
 /** Summary columns that are never null in a sweep's runs table (known from the run spec even when a run died). */
 const KNOWN_COLUMNS = new Set<string>(['scenario', 'policy', 'seed', 'steps']);
 export const SWEEP_STEPS_COLUMNS = ['run_index', 'step', ...SERIES_COLUMNS] as const;
+/** The events table of `bulwark run` with `run_index` (joins to the runs table) in place of `policy` and `seed`. */
+export const SWEEP_EVENTS_COLUMNS = ['run_index', ...EVENTS_COLUMNS.filter((c) => c !== 'policy' && c !== 'seed')] as const;
+/** Float64 columns of the events table, in order: the liquidation-only ones, then value and threshold. */
+const EVENT_FLOAT_COLUMNS = [...LIQUIDATION_ONLY_COLUMNS, 'value', 'threshold'] as const;
+/** Rows an events batch reaches before it is written (a whole number of runs per batch; see SweepWriter.add). */
+const EVENT_ROWS_PER_BATCH = 65_536;
 
 /** Runs per record batch of the runs table. Batch k holds runs [k * 1024, (k + 1) * 1024): boundaries never move. */
 export const RUNS_PER_BATCH = 1024;
@@ -239,6 +262,146 @@ export function stepsBatch(schema: Schema, runs: readonly { runIndex: number; st
   return batchOf(schema, columns, total);
 }
 
+/**
+ * A run's rows of the sweep events table, as columns (the table's order: see eventsTable in arrow.ts). Built from the
+ * run's events (sweepEventRows), or read back from a `.partial` file to replay a resumed sweep (readSweepEvents).
+ */
+export interface SweepEventRows {
+  step: Int32Array;
+  /** EVENT_ROW_LIQUIDATION, EVENT_ROW_INTERVENTION or EVENT_ROW_AGENT: decides which columns are null. */
+  type: Uint8Array;
+  source: string[];
+  action: string[];
+  reason: (string | null)[];
+  account: Int32Array;
+  /** EVENT_FLOAT_COLUMNS in order: the liquidation-only columns, value, threshold. */
+  floats: Float64Array[];
+}
+
+const EVENT_TYPE_NAMES = ['liquidation', 'intervention', 'agent'] as const;
+
+/** A run's rows of the sweep events table from its events: the rows of events.arrow for that run, in the same order. */
+export function sweepEventRows(ev: RunEvents): SweepEventRows {
+  const n = ev.liqCount + ev.interventions.length + ev.actions.length;
+  const rows: SweepEventRows = {
+    step: new Int32Array(n),
+    type: new Uint8Array(n),
+    source: new Array<string>(n),
+    action: new Array<string>(n),
+    reason: new Array<string | null>(n).fill(null),
+    account: new Int32Array(n),
+    floats: EVENT_FLOAT_COLUMNS.map(() => new Float64Array(n)),
+  };
+  const [size, price, execPrice, notional, , fee, , , , value, threshold] = rows.floats;
+  const liq = [ev.size, ev.price, ev.execPrice, ev.notional, ev.slippage, ev.fee, ev.bounty, ev.badDebt, ev.uncovered];
+  let row = 0;
+  visitEvents(ev, (t, k) => {
+    rows.type[row] = t;
+    if (t === EVENT_ROW_AGENT) {
+      const x = ev.actions[k];
+      rows.step[row] = x.step;
+      rows.source[row] = eventSource(x.agent);
+      rows.action[row] = x.action;
+      rows.account[row] = x.account;
+      size[row] = x.size;
+      price[row] = x.price;
+      execPrice[row] = x.execPrice;
+      notional[row] = x.notional;
+      fee[row] = x.fee;
+      value[row] = x.value;
+    } else if (t === EVENT_ROW_LIQUIDATION) {
+      rows.step[row] = ev.step[k];
+      rows.source[row] = eventSource(ev.liquidator[k]);
+      rows.action[row] = liquidationAction(ev.kind[k]);
+      rows.account[row] = ev.account[k];
+      for (let c = 0; c < liq.length; c++) rows.floats[c][row] = liq[c][k];
+    } else {
+      const it = ev.interventions[k];
+      rows.step[row] = int32Value(it.step, 'events.step');
+      rows.source[row] = it.policy;
+      rows.action[row] = it.action;
+      rows.reason[row] = it.reason;
+      rows.account[row] = -1;
+      value[row] = it.value;
+      threshold[row] = it.threshold;
+    }
+    row++;
+  });
+  return rows;
+}
+
+export function sweepEventsSchema(meta: SweepMeta): Schema {
+  const fields: Field[] = [
+    new Field('run_index', new Int32(), false),
+    new Field('step', new Int32(), false),
+    new Field('type', new Utf8(), false),
+    new Field('source', new Utf8(), false),
+    new Field('action', new Utf8(), false),
+    new Field('reason', new Utf8(), true),
+    new Field('account', new Int32(), false),
+    ...EVENT_FLOAT_COLUMNS.map((c) => new Field(c, new Float64(), true)),
+  ];
+  return new Schema(fields, sweepMetadata(meta, SWEEP_EVENTS_TABLE));
+}
+
+/** Which rows of each Float64 column are valid, by row type (as in events.arrow: columns a row type does not fill are null). */
+const FLOAT_VALID: Record<(typeof EVENT_FLOAT_COLUMNS)[number], (type: number) => boolean> = {
+  size: (t) => t !== EVENT_ROW_INTERVENTION,
+  price: (t) => t !== EVENT_ROW_INTERVENTION,
+  exec_price: (t) => t !== EVENT_ROW_INTERVENTION,
+  notional: (t) => t !== EVENT_ROW_INTERVENTION,
+  slippage: (t) => t === EVENT_ROW_LIQUIDATION,
+  fee: (t) => t !== EVENT_ROW_INTERVENTION,
+  bounty: (t) => t === EVENT_ROW_LIQUIDATION,
+  bad_debt: (t) => t === EVENT_ROW_LIQUIDATION,
+  uncovered_bad_debt: (t) => t === EVENT_ROW_LIQUIDATION,
+  value: (t) => t !== EVENT_ROW_LIQUIDATION,
+  threshold: (t) => t === EVENT_ROW_INTERVENTION,
+};
+
+/** A record batch of the events table: the rows of consecutive runs. */
+export function eventsBatch(schema: Schema, runs: readonly { runIndex: number; events: SweepEventRows }[]): RecordBatch {
+  let total = 0;
+  for (const r of runs) total += r.events.step.length;
+  const runIndex = new Int32Array(total);
+  const step = new Int32Array(total);
+  const type = new Uint8Array(total);
+  const account = new Int32Array(total);
+  const floats = EVENT_FLOAT_COLUMNS.map(() => new Float64Array(total));
+  const source: string[] = [];
+  const action: string[] = [];
+  const reason: (string | null)[] = [];
+  let off = 0;
+  for (const { runIndex: ri, events: e } of runs) {
+    const n = e.step.length;
+    runIndex.fill(ri, off, off + n);
+    step.set(e.step, off);
+    type.set(e.type, off);
+    account.set(e.account, off);
+    floats.forEach((f, c) => f.set(e.floats[c], off));
+    for (let i = 0; i < n; i++) {
+      source.push(e.source[i]);
+      action.push(e.action[i]);
+      reason.push(e.reason[i]);
+    }
+    off += n;
+  }
+  const columns: Column[] = [
+    typedColumn('run_index', runIndex),
+    typedColumn('step', step),
+    utf8Column('type', Array.from(type, (t) => EVENT_TYPE_NAMES[t]), false),
+    utf8Column('source', source, false),
+    utf8Column('action', action, false),
+    utf8Column('reason', reason, true),
+    typedColumn('account', account),
+    ...EVENT_FLOAT_COLUMNS.map((c, k): Column => {
+      const valid = FLOAT_VALID[c];
+      return { ...typedColumn(c, floats[k], bitmap(total, (i) => valid(type[i]))), nullable: true };
+    }),
+  ];
+  return batchOf(schema, columns, total);
+}
+
 /** arrow's byte queue, redirected: every chunk the writer produces goes straight to a file descriptor. */
 class FileSink extends AsyncByteQueue {
   constructor(private readonly fd: number) {
@@ -293,12 +456,14 @@ class StreamedFile {
 }
 
 /** File names of a sweep's output: final, and the `.partial` files an interrupted sweep leaves. */
-export function sweepFiles(dir: string): { runs: string; steps: string; runsPartial: string; stepsPartial: string } {
+export function sweepFiles(dir: string): { runs: string; steps: string; events: string; runsPartial: string; stepsPartial: string; eventsPartial: string } {
   return {
     runs: path.join(dir, 'runs.arrow'),
     steps: path.join(dir, 'steps.arrow'),
+    events: path.join(dir, 'events.arrow'),
     runsPartial: path.join(dir, 'runs.partial.arrow'),
     stepsPartial: path.join(dir, 'steps.partial.arrow'),
+    eventsPartial: path.join(dir, 'events.partial.arrow'),
   };
 }
 
@@ -309,6 +474,15 @@ export interface SweepWriterOptions {
   points: readonly (readonly unknown[])[];
   /** Write the steps table too; its batches hold this many runs each. */
   steps: { runsPerBatch: number } | null;
+  /** Write the events table too (default false). */
+  events?: boolean;
+}
+
+/** The files a sweep writer completed (`steps` and `events` null when not written). */
+export interface SweepWriterFiles {
+  runs: string;
+  steps: string | null;
+  events: string | null;
 }
 
 /**
@@ -322,8 +496,13 @@ export class SweepWriter {
   private readonly stepsSchema: Schema | null;
   private readonly runs: StreamedFile;
   private readonly steps: StreamedFile | null;
+  private readonly eventsSchema: Schema | null;
+  private readonly events: StreamedFile | null = null;
   private pendingRows: SweepRow[] = [];
   private pendingSteps: { runIndex: number; steps: StepColumns | null }[] = [];
+  private pendingEvents: { runIndex: number; events: SweepEventRows }[] = [];
+  private pendingEventRows = 0;
+  private pendingEventRuns = 0;
   private next = 0;
   readonly files: ReturnType<typeof sweepFiles>;
 
@@ -332,12 +511,16 @@ export class SweepWriter {
     this.params = paramColumns(opts.meta.parameters, opts.points);
     this.runsSchema = sweepRunsSchema(opts.meta, this.params);
     this.stepsSchema = opts.steps ? sweepStepsSchema(opts.meta) : null;
+    this.eventsSchema = opts.events === true ? sweepEventsSchema(opts.meta) : null;
     mkdirSync(opts.dir, { recursive: true });
     this.runs = new StreamedFile(this.files.runs, this.runsSchema);
+    this.steps = null;
     try {
       this.steps = this.stepsSchema ? new StreamedFile(this.files.steps, this.stepsSchema) : null;
+      this.events = this.eventsSchema ? new StreamedFile(this.files.events, this.eventsSchema) : null;
     } catch (e) {
       this.runs.discard();
+      this.steps?.discard();
       throw e;
     }
   }
@@ -347,7 +530,12 @@ export class SweepWriter {
     return this.next;
   }
 
-  add(row: SweepRow, steps: StepColumns | null): void {
+  /**
+   * Adds the next run: its row, its steps (steps table) and its event rows (events table; null: none). An events
+   * batch holds whole runs: it is written once it has at least 65,536 rows or 1,024 runs, so its boundaries depend
+   * on the runs' events only (the same for any number of workers and after a replay).
+   */
+  add(row: SweepRow, steps: StepColumns | null, events: SweepEventRows | null = null): void {
     if (row.runIndex !== this.next) throw new Error(`sweep writer: run ${row.runIndex} added, expected run ${this.next}`);
     this.next++;
     this.pendingRows.push(row);
@@ -355,6 +543,14 @@ export class SweepWriter {
     if (this.steps) {
       this.pendingSteps.push({ runIndex: row.runIndex, steps });
       if (this.next % this.opts.steps!.runsPerBatch === 0) this.flushSteps();
+    }
+    if (this.events) {
+      if (events !== null && events.step.length > 0) {
+        this.pendingEvents.push({ runIndex: row.runIndex, events });
+        this.pendingEventRows += events.step.length;
+      }
+      this.pendingEventRuns++;
+      if (this.pendingEventRows >= EVENT_ROWS_PER_BATCH || this.pendingEventRuns >= RUNS_PER_BATCH) this.flushEvents();
     }
   }
 
@@ -371,32 +567,43 @@ export class SweepWriter {
     this.pendingSteps = [];
   }
 
-  private close(runsName: string, stepsName: string): { runs: string; steps: string | null } {
+  private flushEvents(): void {
+    if (this.events && this.pendingEvents.length > 0) this.events.write(eventsBatch(this.eventsSchema!, this.pendingEvents));
+    this.pendingEvents = [];
+    this.pendingEventRows = 0;
+    this.pendingEventRuns = 0;
+  }
+
+  private close(runsName: string, stepsName: string, eventsName: string): SweepWriterFiles {
     this.flushRuns();
     this.flushSteps();
-    // steps first: runs.arrow (the file readers look for) appears last
+    this.flushEvents();
+    // steps and events first: runs.arrow (the file readers look for) appears last
     this.steps?.finishAs(stepsName);
+    this.events?.finishAs(eventsName);
     this.runs.finishAs(runsName);
-    return { runs: runsName, steps: this.steps ? stepsName : null };
+    return { runs: runsName, steps: this.steps ? stepsName : null, events: this.events ? eventsName : null };
   }
 
   /** All runs written: complete the files and move them into place (replacing older ones); drop `.partial` files. */
-  finish(): { runs: string; steps: string | null } {
-    const out = this.close(this.files.runs, this.files.steps);
+  finish(): SweepWriterFiles {
+    const out = this.close(this.files.runs, this.files.steps, this.files.events);
     rmSync(this.files.runsPartial, { force: true });
     rmSync(this.files.stepsPartial, { force: true });
+    rmSync(this.files.eventsPartial, { force: true });
     return out;
   }
 
   /** Interrupted: the runs so far (a prefix in run-index order) become valid Arrow files under the `.partial` names. */
-  interrupt(): { runs: string; steps: string | null } {
-    return this.close(this.files.runsPartial, this.files.stepsPartial);
+  interrupt(): SweepWriterFiles {
+    return this.close(this.files.runsPartial, this.files.stepsPartial, this.files.eventsPartial);
   }
 
   /** Gives up: temp files removed, nothing renamed. */
   discard(): void {
     this.runs.discard();
     this.steps?.discard();
+    this.events?.discard();
   }
 }
 
@@ -457,6 +664,51 @@ export async function* readSweepSteps(file: string): AsyncGenerator<{ runIndex: 
           steps[c] = cols[k].slice(start, end);
         });
         yield { runIndex: runIndex[start], steps };
+        start = end;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Per-run event rows of a sweep events file, in file order (runs without events do not appear). Reads lazily. */
+export async function* readSweepEvents(file: string): AsyncGenerator<{ runIndex: number; events: SweepEventRows }> {
+  const handle = await open(file, 'r');
+  try {
+    const reader = await RecordBatchReader.from(handle);
+    await reader.open();
+    for await (const batch of reader) {
+      const runIndex = batch.getChild('run_index')!.toArray() as Int32Array;
+      const step = batch.getChild('step')!.toArray() as Int32Array;
+      const account = batch.getChild('account')!.toArray() as Int32Array;
+      // the values as stored, also under nulls (what the writer put there): a replay writes the same bytes
+      const floats = EVENT_FLOAT_COLUMNS.map((c) => batch.getChild(c)!.data[0].values as Float64Array);
+      const strings = (name: string) => batch.getChild(name)!;
+      const [type, source, action, reason] = ['type', 'source', 'action', 'reason'].map(strings);
+      let start = 0;
+      while (start < batch.numRows) {
+        let end = start + 1;
+        while (end < batch.numRows && runIndex[end] === runIndex[start]) end++;
+        const n = end - start;
+        const rows: SweepEventRows = {
+          step: step.slice(start, end),
+          type: new Uint8Array(n),
+          source: new Array<string>(n),
+          action: new Array<string>(n),
+          reason: new Array<string | null>(n),
+          account: account.slice(start, end),
+          floats: floats.map((f) => f.slice(start, end)),
+        };
+        for (let i = 0; i < n; i++) {
+          const t = EVENT_TYPE_NAMES.indexOf(type.get(start + i) as (typeof EVENT_TYPE_NAMES)[number]);
+          if (t < 0) throw new Error(`${file}: unknown event type '${String(type.get(start + i))}'`);
+          rows.type[i] = t;
+          rows.source[i] = source.get(start + i) as string;
+          rows.action[i] = action.get(start + i) as string;
+          rows.reason[i] = (reason.get(start + i) as string | null) ?? null;
+        }
+        yield { runIndex: runIndex[start], events: rows };
         start = end;
       }
     }

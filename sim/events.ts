@@ -124,3 +124,97 @@ export class EventLog {
     this.cap = cap;
   }
 }
+
+/**
+ * A run's events as plain data (typed arrays and plain records, no class instance): what a run sends across a worker
+ * boundary when a sweep writes its events table. The liquidation columns are cut to `liqCount` rows.
+ */
+export interface RunEvents {
+  liqCount: number;
+  step: Int32Array;
+  account: Int32Array;
+  liquidator: Int32Array;
+  kind: Uint8Array;
+  size: Float64Array;
+  price: Float64Array;
+  execPrice: Float64Array;
+  notional: Float64Array;
+  slippage: Float64Array;
+  fee: Float64Array;
+  bounty: Float64Array;
+  badDebt: Float64Array;
+  uncovered: Float64Array;
+  interventions: Intervention[];
+  actions: AgentAction[];
+}
+
+/** A copy of a run's event log as plain data (RunEvents). */
+export function runEvents(log: EventLog): RunEvents {
+  const n = log.liqCount;
+  return {
+    liqCount: n,
+    step: log.step.slice(0, n),
+    account: log.account.slice(0, n),
+    liquidator: log.liquidator.slice(0, n),
+    kind: log.kind.slice(0, n),
+    size: log.size.slice(0, n),
+    price: log.price.slice(0, n),
+    execPrice: log.execPrice.slice(0, n),
+    notional: log.notional.slice(0, n),
+    slippage: log.slippage.slice(0, n),
+    fee: log.fee.slice(0, n),
+    bounty: log.bounty.slice(0, n),
+    badDebt: log.badDebt.slice(0, n),
+    uncovered: log.uncovered.slice(0, n),
+    interventions: log.interventions.map((x) => ({ ...x })),
+    actions: log.actions.map((x) => ({ ...x })),
+  };
+}
+
+/** Row types of an events table (the order of its `type` dictionary). */
+export const EVENT_ROW_LIQUIDATION = 0;
+export const EVENT_ROW_INTERVENTION = 1;
+export const EVENT_ROW_AGENT = 2;
+export type EventRowType = typeof EVENT_ROW_LIQUIDATION | typeof EVENT_ROW_INTERVENTION | typeof EVENT_ROW_AGENT;
+
+/**
+ * Visits a run's events in the order of the events tables: by step; within a step the agents' actions (the agents
+ * phase precedes the margin pass), then the liquidations (in the order the margin pass executed them), then the
+ * interventions (in the order policies logged them). `i` indexes the liquidation columns, `interventions` or `actions`.
+ */
+export function visitEvents(
+  ev: { liqCount: number; step: Int32Array; interventions: readonly Intervention[]; actions: readonly AgentAction[] },
+  visit: (type: EventRowType, i: number) => void,
+): void {
+  const ints = ev.interventions;
+  const acts = ev.actions;
+  const liqOrder = stableOrder(ev.liqCount, (i) => ev.step[i]);
+  const intOrder = stableOrder(ints.length, (j) => ints[j].step);
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  while (a < ev.liqCount || b < ints.length || c < acts.length) {
+    const i = a < ev.liqCount ? liqOrder[a] : -1;
+    const j = b < ints.length ? intOrder[b] : -1;
+    if (c < acts.length && (i < 0 || acts[c].step <= ev.step[i]) && (j < 0 || acts[c].step <= ints[j].step)) visit(EVENT_ROW_AGENT, c++);
+    else if (i >= 0 && (j < 0 || ev.step[i] <= ints[j].step)) {
+      visit(EVENT_ROW_LIQUIDATION, i);
+      a++;
+    } else {
+      visit(EVENT_ROW_INTERVENTION, j);
+      b++;
+    }
+  }
+}
+
+/** Indices 0..n-1 ordered by key, ties in index order; the identity (no sort) when keys already ascend. */
+function stableOrder(n: number, key: (i: number) => number): Int32Array {
+  const order = new Int32Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && key(i) < key(i - 1)) sorted = false;
+  }
+  if (!sorted) order.sort((x, y) => key(x) - key(y) || x - y);
+  return order;
+}

@@ -1,5 +1,6 @@
 // One run of a sweep as plain data in and plain data out: what the executor backends (inline, worker pool) run.
 import { toErrorData, type ErrorData } from './errors.js';
+import { runEvents, type RunEvents } from './events.js';
 import { isModuleDefense, loadPlugins } from './plugins.js';
 import { createWorld, runWorld, summarize, type RunSummary } from './run.js';
 import type { Scenario } from './scenario.js';
@@ -15,6 +16,8 @@ export interface RunTask {
   seed: number;
   /** Return the per-step series (the `steps` table) as well as the summary. */
   collectSteps: boolean;
+  /** Return the run's events (the `events` table: liquidations, interventions, agents' actions) as plain data too. */
+  collectEvents?: boolean;
   /** Per-run time limit in milliseconds (checked between steps), or null. */
   timeoutMs: number | null;
 }
@@ -31,6 +34,8 @@ export interface RunOutcome {
   summary: RunSummary | null;
   error: ErrorData | null;
   steps: StepColumns | null;
+  /** The run's events when the task asked for them and the run got a summary (typed arrays and plain records). */
+  events?: RunEvents | null;
 }
 
 /** How often (in steps) the time limit is looked at. */
@@ -87,7 +92,7 @@ export function executeRun(task: RunTask): RunOutcome {
       steps = {} as StepColumns;
       for (const c of SERIES_COLUMNS) steps[c] = w.series.column(c).slice(0, n);
     }
-    return { runIndex: task.runIndex, summary, error: error ?? null, steps };
+    return { runIndex: task.runIndex, summary, error: error ?? null, steps, ...(task.collectEvents === true ? { events: runEvents(w.events) } : {}) };
   } catch (e) {
     return { runIndex: task.runIndex, summary: null, error: toErrorData(e), steps: null };
   }

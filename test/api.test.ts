@@ -46,19 +46,20 @@ describe("import ... from 'bulwark'", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
   }, 60_000);
 
-  it('runSweep writes the same runs.arrow as bulwark sweep', async () => {
+  it('runSweep writes the same runs.arrow (and events.arrow) as bulwark sweep', async () => {
     const sweep = 'test/fixtures/recommend/margin.yaml';
     const viaCli = path.join(tmp, 'cli-sweep');
-    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'sweep', sweep, '--out', viaCli, '--workers', '2', '--quiet'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'sweep', sweep, '--out', viaCli, '--workers', '2', '--events-out', '--quiet'], { cwd: root, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const api = await import(pathToFileURL(path.join(root, 'dist', 'sim', 'index.js')).href);
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      const res = await api.runSweep(sweep, { out: path.join(tmp, 'api-sweep') });
+      const res = await api.runSweep(sweep, { out: path.join(tmp, 'api-sweep'), events: true });
       expect(res.runs).toBe(36);
       expect(res.failed).toBe(0);
       expect(readFileSync(res.files.runs).equals(readFileSync(path.join(viaCli, 'runs.arrow')))).toBe(true);
+      expect(readFileSync(res.files.events).equals(readFileSync(path.join(viaCli, 'events.arrow')))).toBe(true);
       const set = api.loadResultSet(res.files.runs);
       expect(set.parameters).toEqual(['venue.maintenanceMargin']);
     } finally {

@@ -1,7 +1,7 @@
 // End-to-end tests of `bulwark sweep` and `bulwark compare`: progress, byte-identical results for 1 and 2 workers,
 // SIGINT then --resume, failed runs recorded, gates with exit codes and a readable diff.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,94 @@ describe('bulwark sweep', () => {
     const ri = steps.getChild('run_index')!.toArray() as Int32Array;
     expect(ri[0]).toBe(0);
     expect(ri[12 * 660 - 1]).toBe(11);
+  }, T);
+
+  it('--events-out writes the events of every run: byte-identical for 1 and 2 workers, one liquidation row per liquidation', () => {
+    const f = path.join(tmp, 'few-events.yaml');
+    writeFileSync(f, readFileSync(path.join(root, fixture('tiny.yaml')), 'utf8').replace('seeds: 50', 'seeds: 3').replace('scenario: ../../../', `scenario: ${root}/`));
+    const out = (w: number) => path.join(tmp, `events-w${w}`);
+    for (const w of [2, 1]) {
+      const r = bulwark('sweep', f, '--workers', String(w), '--out', out(w), '--events-out', '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const plain = bulwark('sweep', f, '--workers', '2', '--out', path.join(tmp, 'events-none'), '--quiet');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(readdirSync(out(2))).toEqual(['events.arrow', 'runs.arrow']);
+    expect(bytes(path.join(out(1), 'events.arrow')).equals(bytes(path.join(out(2), 'events.arrow')))).toBe(true);
+    // runs.arrow does not change with the flag
+    expect(bytes(path.join(out(2), 'runs.arrow')).equals(bytes(path.join(tmp, 'events-none', 'runs.arrow')))).toBe(true);
+    const ev = tableFromIPC(bytes(path.join(out(2), 'events.arrow')));
+    const runs = tableFromIPC(bytes(path.join(out(2), 'runs.arrow')));
+    expect(ev.schema.metadata.get('bulwark.table')).toBe('sweep-events');
+    expect(ev.schema.fields.slice(0, 4).map((x) => x.name)).toEqual(['run_index', 'step', 'type', 'source']);
+    const ri = ev.getChild('run_index')!.toArray() as Int32Array;
+    const type = ev.getChild('type')!;
+    const count = { liquidation: new Array<number>(18).fill(0), intervention: new Array<number>(18).fill(0) };
+    for (let i = 0; i < ev.numRows; i++) {
+      if (i > 0) expect(ri[i] >= ri[i - 1]).toBe(true); // run-index order
+      count[type.get(i) as 'liquidation' | 'intervention'][ri[i]]++;
+    }
+    const n = (c: string, i: number) => Number(runs.getChild(c)!.get(i));
+    for (let i = 0; i < 18; i++) {
+      const venues = n('liquidations', i) + n('lending_liquidations', i) + n('options_liquidations', i) + n('cross_liquidations', i);
+      expect(count.liquidation[i], `run ${i}`).toBe(venues);
+      expect(count.intervention[i], `run ${i}`).toBe(n('interventions', i));
+    }
+    // the pause policy intervenes (a breaker halting the venue), with its reason
+    const pauses = [...ev].filter((x) => x.type === 'intervention');
+    expect(pauses.length).toBeGreaterThan(0);
+    for (const x of pauses) expect(runs.getChild('policy')!.get(x.run_index)).toBe('pause');
+    expect(pauses[0]).toMatchObject({ source: 'pause', account: -1, size: null });
+    expect(typeof pauses[0].reason).toBe('string');
+  }, T);
+
+  it('--events-out after SIGINT: events.partial.arrow of the prefix; --resume gives the uninterrupted bytes', async () => {
+    const full = path.join(tmp, 'slow-ev-full');
+    const int = path.join(tmp, 'slow-ev-int');
+    const ref = bulwark('sweep', fixture('slow.yaml'), '--workers', '2', '--out', full, '--events-out', '--quiet');
+    expect(ref.code, ref.stderr).toBe(0);
+
+    const child = spawn(process.execPath, [cli, 'sweep', fixture('slow.yaml'), '--workers', '1', '--out', int, '--events-out', '--progress', 'lines', '--progress-interval', '0'], { cwd: root });
+    let err = '';
+    let sent = false;
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d: string) => {
+      err += d;
+      const m = [...err.matchAll(/ (\d+)\/60 runs/g)].at(-1);
+      if (!sent && m && Number(m[1]) >= 3) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(sent, err).toBe(true);
+    expect(code, err).toBe(130);
+    expect(err, err).toMatch(/interrupted: \d+ of 60 runs saved in .*runs\.partial\.arrow and .*events\.partial\.arrow; run the same command with --resume/);
+    const n = tableFromIPC(bytes(path.join(int, 'runs.partial.arrow'))).numRows;
+    expect(n).toBeLessThan(60);
+    const partial = tableFromIPC(bytes(path.join(int, 'events.partial.arrow')));
+    const fullEvents = tableFromIPC(bytes(path.join(full, 'events.arrow')));
+    const ri = fullEvents.getChild('run_index')!.toArray() as Int32Array;
+    expect(partial.numRows).toBe(ri.filter((r) => r < n).length); // exactly the events of the finished prefix
+
+    // resuming without --events-out keeps writing them (the partial sweep has them)
+    const res = bulwark('sweep', fixture('slow.yaml'), '--workers', '2', '--out', int, '--resume', '--progress', 'none');
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(`resuming slow: ${n} of 60 runs done`);
+    expect(readdirSync(int)).toEqual(['events.arrow', 'runs.arrow']);
+    expect(bytes(path.join(int, 'events.arrow')).equals(bytes(path.join(full, 'events.arrow')))).toBe(true);
+    expect(bytes(path.join(int, 'runs.arrow')).equals(bytes(path.join(full, 'runs.arrow')))).toBe(true);
+  }, T);
+
+  it('--resume --events-out refuses a partial sweep written without events', () => {
+    const out = path.join(tmp, 'ev-resume-bad');
+    const f = path.join(tmp, 'few-events.yaml');
+    const r = bulwark('sweep', f, '--workers', '1', '--out', out, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    renameSync(path.join(out, 'runs.arrow'), path.join(out, 'runs.partial.arrow'));
+    const res = bulwark('sweep', f, '--out', out, '--resume', '--events-out', '--quiet');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('the interrupted sweep did not write events; resume without --events-out, or start over with it');
   }, T);
 
   it('runs over --run-timeout are recorded with their error and the sweep goes on (exit 1)', () => {

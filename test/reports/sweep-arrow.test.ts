@@ -5,11 +5,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { RecordBatchReader, tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUNS_COLUMNS } from '../../reports/arrow.js';
+import { eventsTable, RUNS_COLUMNS } from '../../reports/arrow.js';
 import { loadTable, rowsOf } from '../../reports/load.js';
-import { readSweepRows, readSweepSteps, RUNS_PER_BATCH, SweepWriter, sweepRunsColumns, type SweepMeta, type SweepRow } from '../../reports/sweep-arrow.js';
+import {
+  readSweepEvents,
+  readSweepRows,
+  readSweepSteps,
+  RUNS_PER_BATCH,
+  SWEEP_EVENTS_COLUMNS,
+  sweepEventRows,
+  SweepWriter,
+  sweepRunsColumns,
+  type SweepEventRows,
+  type SweepMeta,
+  type SweepRow,
+} from '../../reports/sweep-arrow.js';
+import { runEvents } from '../../sim/events.js';
 import { executeRun, type StepColumns } from '../../sim/run-task.js';
-import type { RunSummary } from '../../sim/run.js';
+import { runScenario, type RunResult, type RunSummary } from '../../sim/run.js';
 import { loadScenario } from '../../sim/scenario.js';
 import { repoRoot } from '../sim/helpers.js';
 
@@ -157,5 +170,97 @@ describe('SweepWriter', { timeout: 30_000 }, () => {
 
   it('every summary column is in the sweep runs table', () => {
     expect(sweepRunsColumns(['a']).slice(4)).toEqual(RUNS_COLUMNS);
+  });
+});
+
+describe('sweep events table', { timeout: 60_000 }, () => {
+  // runs with agents' actions and interventions (mango, all defenses), agents' actions and a liquidation (bZx), and
+  // a flash crash's liquidations
+  let results: RunResult[];
+  beforeAll(() => {
+    const run = (file: string, policy: string, edit?: (s: any) => void) => {
+      const ls = loadScenario(path.join(repoRoot, file));
+      const s = structuredClone(ls.scenario);
+      edit?.(s);
+      return runScenario(s, { policy, seed: 3, baseDir: ls.baseDir });
+    };
+    results = [
+      run('scenarios/incidents/mango-2022.yaml', 'all'),
+      run('scenarios/incidents/bzx-flash-loan-2020.yaml', 'none'),
+      run('scenarios/flash-crash.yaml', 'pause', (s) => {
+        s.agents[0].count = 200;
+      }),
+    ];
+    const count = (t: number) => results.reduce((n, r) => n + [...rowsOf(eventsTable([r], { scenario: r.summary.scenario, scenarioHash: '', seed: r.summary.seed }))].filter((x) => x.type === ['liquidation', 'intervention', 'agent'][t]).length, 0);
+    expect([count(0), count(1), count(2)].every((n) => n > 0)).toBe(true); // every row type is exercised
+  });
+  const M = RUNS_PER_BATCH + 100;
+  /** Run i: every 7th died (no events); the others cycle through the three runs above. */
+  const cache = new Map<number, SweepEventRows>();
+  const eventsOf = (i: number): SweepEventRows | null => {
+    if (i % 7 === 3) return null;
+    if (!cache.has(i % 3)) cache.set(i % 3, sweepEventRows(runEvents(results[i % 3].events)));
+    return cache.get(i % 3)!;
+  };
+  const runRow = (i: number): SweepRow => ({ ...row(i).row, runIndex: i, pointIndex: 0 });
+  const sub = (name: string) => path.join(dir, name);
+  function writeEvents(name: string, upto: number, stop: 'finish' | 'interrupt') {
+    const w = new SweepWriter({ dir: sub(name), meta: { ...meta, runs: M }, points, steps: null, events: true });
+    for (let i = 0; i < upto; i++) w.add(runRow(i), null, eventsOf(i));
+    return stop === 'finish' ? w.finish() : w.interrupt();
+  }
+
+  it("holds each run's rows of events.arrow, with run_index in place of policy and seed", async () => {
+    const f = writeEvents('ev-full', M, 'finish');
+    expect(readdirSync(sub('ev-full')).sort()).toEqual(['events.arrow', 'runs.arrow']);
+    const t = loadTable(f.events!, 'sweep-events');
+    expect(t.table.schema.fields.map((x) => x.name)).toEqual([...SWEEP_EVENTS_COLUMNS]);
+    expect(t.metadata).toMatchObject({ 'bulwark.table': 'sweep-events', 'bulwark.sweep_hash': 'def' });
+    const perRun = results.map((r) => rowsOf(eventsTable([r], { scenario: r.summary.scenario, scenarioHash: '', seed: r.summary.seed })).map(({ policy: _p, seed: _s, ...x }) => x));
+    const want: Record<string, unknown>[] = [];
+    for (let i = 0; i < M; i++) if (i % 7 !== 3) want.push(...perRun[i % 3].map((x) => ({ run_index: i, ...x })));
+    expect(t.table.numRows).toBe(want.length);
+    expect(rowsOf(t.table.slice(0, 500))).toEqual(want.slice(0, 500));
+    expect(rowsOf(t.table.slice(-500))).toEqual(want.slice(-500));
+    // batches hold whole runs: closed at 65,536 rows or 1,024 runs
+    const sizes = await batchSizes(f.events!);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(want.length);
+    expect(sizes.length).toBeGreaterThan(1);
+  });
+
+  it('a worker outcome carries the events as plain data: typed arrays and plain records', () => {
+    const ls = loadScenario(path.join(repoRoot, 'scenarios/incidents/mango-2022.yaml'));
+    const o = executeRun({ runIndex: 0, scenario: ls.scenario, baseDir: ls.baseDir, policy: 'all', seed: 3, collectSteps: false, collectEvents: true, timeoutMs: null });
+    const ev = o.events!;
+    expect(Object.getPrototypeOf(ev)).toBe(Object.prototype);
+    expect(ev.step).toBeInstanceOf(Int32Array);
+    expect(structuredClone(ev)).toEqual(ev);
+    expect(sweepEventRows(ev)).toEqual(sweepEventRows(runEvents(results[0].events)));
+    expect(executeRun({ runIndex: 0, scenario: ls.scenario, baseDir: ls.baseDir, policy: 'all', seed: 3, collectSteps: false, timeoutMs: null }).events).toBeUndefined();
+  });
+
+  it('an interrupted writer leaves a valid events.partial.arrow; a replay gives the uninterrupted bytes', async () => {
+    const cut = RUNS_PER_BATCH - 37;
+    const p = writeEvents('ev-int', cut, 'interrupt');
+    expect(p.events).toBe(path.join(sub('ev-int'), 'events.partial.arrow'));
+    const partialRuns = loadTable(p.events!, 'sweep-events').table.getChild('run_index')!.toArray() as Int32Array;
+    expect(partialRuns.at(-1)).toBe(cut - 1 - ((cut - 1) % 7 === 3 ? 1 : 0));
+    const w = new SweepWriter({ dir: sub('ev-int'), meta: { ...meta, runs: M }, points, steps: null, events: true });
+    const evIter = readSweepEvents(p.events!);
+    let pending = await evIter.next();
+    for await (const r of readSweepRows(p.runs)) {
+      let e: SweepEventRows | null = null;
+      if (!pending.done && pending.value.runIndex === r.runIndex) {
+        e = pending.value.events;
+        pending = await evIter.next();
+      }
+      w.add(r, null, e);
+    }
+    expect(w.written).toBe(cut);
+    for (let i = cut; i < M; i++) w.add(runRow(i), null, eventsOf(i));
+    const f = w.finish();
+    expect(readFileSync(f.events!).equals(readFileSync(path.join(sub('ev-full'), 'events.arrow')))).toBe(true);
+    expect(readFileSync(f.runs).equals(readFileSync(path.join(sub('ev-full'), 'runs.arrow')))).toBe(true);
+    expect(readdirSync(sub('ev-int')).sort()).toEqual(['events.arrow', 'runs.arrow']);
   });
 });
