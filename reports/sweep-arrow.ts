@@ -646,6 +646,17 @@ export async function* readSweepRows(file: string): AsyncGenerator<SweepRow> {
   }
 }
 
+/** [start, end) row ranges of consecutive equal run indices in one batch (a batch holds whole runs). */
+function* runRanges(runIndex: Int32Array): Generator<[number, number]> {
+  let start = 0;
+  while (start < runIndex.length) {
+    let end = start + 1;
+    while (end < runIndex.length && runIndex[end] === runIndex[start]) end++;
+    yield [start, end];
+    start = end;
+  }
+}
+
 /** Per-run step columns of a sweep steps file, in file order (runs without steps do not appear). Reads lazily. */
 export async function* readSweepSteps(file: string): AsyncGenerator<{ runIndex: number; steps: StepColumns }> {
   const handle = await open(file, 'r');
@@ -655,16 +666,12 @@ export async function* readSweepSteps(file: string): AsyncGenerator<{ runIndex: 
     for await (const batch of reader) {
       const runIndex = batch.getChild('run_index')!.toArray() as Int32Array;
       const cols = SERIES_COLUMNS.map((c) => batch.getChild(c)!.toArray() as Float64Array | Int32Array | Uint8Array);
-      let start = 0;
-      while (start < batch.numRows) {
-        let end = start + 1;
-        while (end < batch.numRows && runIndex[end] === runIndex[start]) end++;
+      for (const [start, end] of runRanges(runIndex)) {
         const steps = {} as StepColumns;
         SERIES_COLUMNS.forEach((c, k) => {
           steps[c] = cols[k].slice(start, end);
         });
         yield { runIndex: runIndex[start], steps };
-        start = end;
       }
     }
   } finally {
@@ -686,10 +693,7 @@ export async function* readSweepEvents(file: string): AsyncGenerator<{ runIndex:
       const floats = EVENT_FLOAT_COLUMNS.map((c) => batch.getChild(c)!.data[0].values as Float64Array);
       const strings = (name: string) => batch.getChild(name)!;
       const [type, source, action, reason] = ['type', 'source', 'action', 'reason'].map(strings);
-      let start = 0;
-      while (start < batch.numRows) {
-        let end = start + 1;
-        while (end < batch.numRows && runIndex[end] === runIndex[start]) end++;
+      for (const [start, end] of runRanges(runIndex)) {
         const n = end - start;
         const rows: SweepEventRows = {
           step: step.slice(start, end),
@@ -709,7 +713,6 @@ export async function* readSweepEvents(file: string): AsyncGenerator<{ runIndex:
           rows.reason[i] = (reason.get(start + i) as string | null) ?? null;
         }
         yield { runIndex: runIndex[start], events: rows };
-        start = end;
       }
     }
   } finally {

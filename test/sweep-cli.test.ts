@@ -20,6 +20,24 @@ function bulwark(...args: string[]) {
 }
 
 const bytes = (f: string) => readFileSync(f);
+
+/** Runs the slow sweep fixture with `args` and sends SIGINT once it reports 3 of its 60 runs done. */
+async function interruptSlowSweep(args: string[]): Promise<{ sent: boolean; code: number | null; err: string }> {
+  const child = spawn(process.execPath, [cli, 'sweep', fixture('slow.yaml'), ...args, '--progress', 'lines', '--progress-interval', '0'], { cwd: root });
+  let err = '';
+  let sent = false;
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => {
+    err += d;
+    const m = [...err.matchAll(/ (\d+)\/60 runs/g)].at(-1);
+    if (!sent && m && Number(m[1]) >= 3) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  return { sent, code, err };
+}
 const T = 120_000; // generous: CI machines are shared
 
 describe('bulwark sweep', () => {
@@ -62,19 +80,7 @@ describe('bulwark sweep', () => {
     const ref = bulwark('sweep', fixture('slow.yaml'), '--workers', '2', '--out', full, '--quiet');
     expect(ref.code, ref.stderr).toBe(0);
 
-    const child = spawn(process.execPath, [cli, 'sweep', fixture('slow.yaml'), '--workers', '1', '--out', int, '--progress', 'lines', '--progress-interval', '0'], { cwd: root });
-    let err = '';
-    let sent = false;
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
-      err += d;
-      const m = [...err.matchAll(/ (\d+)\/60 runs/g)].at(-1);
-      if (!sent && m && Number(m[1]) >= 3) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const { sent, code, err } = await interruptSlowSweep(['--workers', '1', '--out', int]);
     expect(sent, err).toBe(true);
     expect(code, err).toBe(130); // and it exited by itself: no pool thread or handle left behind
     expect(err, err).toMatch(/interrupted: \d+ of 60 runs saved in .*runs\.partial\.arrow; run the same command with --resume to finish/);
@@ -158,19 +164,7 @@ describe('bulwark sweep', () => {
     const ref = bulwark('sweep', fixture('slow.yaml'), '--workers', '2', '--out', full, '--events-out', '--quiet');
     expect(ref.code, ref.stderr).toBe(0);
 
-    const child = spawn(process.execPath, [cli, 'sweep', fixture('slow.yaml'), '--workers', '1', '--out', int, '--events-out', '--progress', 'lines', '--progress-interval', '0'], { cwd: root });
-    let err = '';
-    let sent = false;
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
-      err += d;
-      const m = [...err.matchAll(/ (\d+)\/60 runs/g)].at(-1);
-      if (!sent && m && Number(m[1]) >= 3) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const { sent, code, err } = await interruptSlowSweep(['--workers', '1', '--out', int, '--events-out']);
     expect(sent, err).toBe(true);
     expect(code, err).toBe(130);
     expect(err, err).toMatch(/interrupted: \d+ of 60 runs saved in .*runs\.partial\.arrow and .*events\.partial\.arrow; run the same command with --resume/);
