@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { EVENT_ADL } from '../../../sim/perp.js';
 import { adlScore } from '../../../sim/policies/adl.js';
-import { book, run } from './book-scenarios.js';
+import { FAST_CRASH_BOOK, book, run } from './book-scenarios.js';
 
 describe('adl', () => {
   it("ranking key: (mark / entry) x (notional / account value) (Hyperliquid auto-deleveraging.md, mechanics.md 1.1)", () => {
@@ -17,15 +17,8 @@ describe('adl', () => {
   // without ADL $552,769 of bad debt, $453,510 uncovered; with ADL 37 profitable shorts ($4.0M) are closed at the
   // bankrupt longs' prices: $93,167 of bad debt (what the fund paid before it ran short), nothing uncovered.
   const scenario = book({
-    seed: 1,
-    count: 200,
-    collateral: [5000, 40000],
-    leverage: [3, 12],
-    reversion: 0.1,
-    crash: 0.85,
-    crashSteps: 10,
+    ...FAST_CRASH_BOOK,
     recovery: 1.1,
-    liquidator: { bounty: 0.005, maxPerStep: 20 },
     defenses: [{ kind: 'adl' }],
   });
 

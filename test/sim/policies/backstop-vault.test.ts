@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { EVENT_BACKSTOP, EVENT_UNWIND } from '../../../sim/perp.js';
 import { BackstopVaultParams } from '../../../sim/policies/backstop-vault.js';
-import { book, run } from './book-scenarios.js';
+import { FAST_CRASH_BOOK, book, run } from './book-scenarios.js';
 
 describe('backstop-vault', () => {
   it('defaults: the Hyperliquid trigger, equity < 2/3 of maintenance (mechanics.md 1.1)', () => {
@@ -16,15 +16,8 @@ describe('backstop-vault', () => {
   // book sales leave $552,769 of bad debt ($453,510 uncovered); the vault takes 49 accounts ($8.4M) off the book and,
   // selling 2% a step, ends with a profit of $508,597 from the recovery; no bad debt.
   const scenario = book({
-    seed: 1,
-    count: 200,
-    collateral: [5000, 40000],
-    leverage: [3, 12],
-    reversion: 0.1,
-    crash: 0.85,
-    crashSteps: 10,
+    ...FAST_CRASH_BOOK,
     recovery: 1.17,
-    liquidator: { bounty: 0.005, maxPerStep: 20 },
     defenses: [{ kind: 'backstop-vault', unwindFraction: 0.02 }],
   });
 

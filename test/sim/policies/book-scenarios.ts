@@ -75,6 +75,69 @@ export function book(o: BookOpts = {}): Scenario {
   });
 }
 
+/**
+ * 200 accounts plus two arrivals a minute (65% long, 3-12x) and a -15% crash at step 200, a keeper clearing 30 a minute:
+ * the book of the exposure tests (collateral-haircut, oi-cap, predictive-deleverage).
+ */
+export const EXPOSURE_BOOK: BookOpts = {
+  seed: 1,
+  count: 200,
+  collateral: [2000, 20000],
+  leverage: [3, 12],
+  arrivals: 2,
+  longShare: 0.65,
+  reversion: 0.1,
+  crash: 0.85,
+  crashAt: 200,
+  steps: 300,
+  liquidator: { bounty: 0.005, maxPerStep: 30 },
+};
+
+/**
+ * 200 accounts, a -20% fall over 100 steps into thin depth (30% of open interest), the venue liquidating on its own:
+ * the cascade of the liquidation-shaping tests (liquidation-cap, partial-liquidation).
+ */
+export const CASCADE_BOOK: BookOpts = {
+  seed: 1,
+  count: 200,
+  collateral: [5000, 40000],
+  leverage: [3, 10],
+  crash: 0.8,
+  crashSteps: 100,
+  depth: { openInterest: 0.3 },
+  reversion: 0.1,
+  liquidator: null,
+};
+
+/**
+ * 200 accounts, -15% in 10 minutes and a keeper clearing 20 a minute: the backstop tests' book (adl, backstop-vault;
+ * each sets its own `recovery`).
+ */
+export const FAST_CRASH_BOOK: BookOpts = {
+  seed: 1,
+  count: 200,
+  collateral: [5000, 40000],
+  leverage: [3, 12],
+  reversion: 0.1,
+  crash: 0.85,
+  crashSteps: 10,
+  liquidator: { bounty: 0.005, maxPerStep: 20 },
+};
+
+/**
+ * 300 accounts, -15% over 20 steps, a keeper asking 0.2% and at least $150 a liquidation, so small and underwater
+ * accounts wait: the keeper-incentive tests' book (dynamic-bounty, dutch-auction; each sets its own `fund`).
+ */
+export const KEEPER_BACKLOG_BOOK: BookOpts = {
+  seed: 1,
+  count: 300,
+  collateral: [1000, 20000],
+  leverage: [2, 15],
+  crash: 0.85,
+  crashSteps: 20,
+  liquidator: { bounty: 0.002, maxPerStep: 50, minReward: 150 },
+};
+
 export function run(s: Scenario, policy: string, seed = s.seed, onStep?: (w: World) => void): RunResult {
   const r = runScenario(s, { policy, seed, baseDir: '.', ...(onStep ? { onStep } : {}) });
   if (r.error) throw new Error(`run failed: ${r.error.message}`);

@@ -1,7 +1,7 @@
 // collateral-haircut: (1 - haircut) of the collateral counts for margin, as a market-wide add-on to the fractions.
 import { describe, it, expect } from 'vitest';
 import { CollateralHaircutParams, haircutAddOn } from '../../../sim/policies/collateral-haircut.js';
-import { book, run } from './book-scenarios.js';
+import { EXPOSURE_BOOK, book, run } from './book-scenarios.js';
 
 describe('collateral-haircut', () => {
   it('add-on = haircut x collateral / notional: equity - h c < m N  <=>  equity < (m + h c / N) N', () => {
@@ -22,17 +22,7 @@ describe('collateral-haircut', () => {
   // 3% + ~2.7% (open collateral / open interest ~ 1/7.5), more opens refused by the initial check, bad debt 1,574,904
   // -> 861,070, liquidations 334 -> 276.
   const scenario = book({
-    seed: 1,
-    count: 200,
-    collateral: [2000, 20000],
-    leverage: [3, 12],
-    arrivals: 2,
-    longShare: 0.65,
-    reversion: 0.1,
-    crash: 0.85,
-    crashAt: 200,
-    steps: 300,
-    liquidator: { bounty: 0.005, maxPerStep: 30 },
+    ...EXPOSURE_BOOK,
     defenses: [{ kind: 'collateral-haircut', haircut: 0.2 }],
   });
 

@@ -1,7 +1,7 @@
 // dutch-auction: Maker LIQ-2.0 price curves against mechanics.md 7.1 vector 11, and the auction modelled through the plan.
 import { describe, it, expect } from 'vitest';
 import { auctionPrice, DutchAuctionParams, needsRedo, secondsToRatio } from '../../../sim/policies/dutch-auction.js';
-import { book, run } from './book-scenarios.js';
+import { KEEPER_BACKLOG_BOOK, book, run } from './book-scenarios.js';
 
 const ETH_B = DutchAuctionParams.parse({ kind: 'dutch-auction' });
 
@@ -40,14 +40,8 @@ describe('dutch-auction', () => {
   // 19 minutes; starting at the oracle price (buf 1) realises less bad debt ($936,627): the delay costs, as on Black
   // Thursday (mechanics.md section 6).
   const scenario = book({
-    seed: 1,
-    count: 300,
-    collateral: [1000, 20000],
-    leverage: [2, 15],
-    crash: 0.85,
-    crashSteps: 20,
+    ...KEEPER_BACKLOG_BOOK,
     fund: { openInterest: 0.05 },
-    liquidator: { bounty: 0.002, maxPerStep: 50, minReward: 150 },
     defenses: [{ kind: 'dutch-auction' }, { kind: 'dutch-auction', name: 'at-oracle', buf: 1 }],
   });
 

@@ -1,7 +1,7 @@
 // dynamic-bounty: Drift's ramp (base + 0.01 bp per slot after a grace, capped), the backlog option and fund-paid bounties.
 import { describe, it, expect } from 'vitest';
 import { bountyRate, DynamicBountyParams } from '../../../sim/policies/dynamic-bounty.js';
-import { book, run } from './book-scenarios.js';
+import { KEEPER_BACKLOG_BOOK, book, run } from './book-scenarios.js';
 
 describe('dynamic-bounty', () => {
   it("ramp formula: Drift's 0.01 bp per 0.4 s slot after 1,500 slots (mechanics.md 1.5)", () => {
@@ -23,14 +23,8 @@ describe('dynamic-bounty', () => {
   // 75 accounts are still pending at the end, holding $401,739 of negative equity; with the ramp and the fund paying
   // what accounts cannot, all are liquidated: bad debt realised $309,047 and nothing left underwater.
   const scenario = book({
-    seed: 1,
-    count: 300,
-    collateral: [1000, 20000],
-    leverage: [2, 15],
-    crash: 0.85,
-    crashSteps: 20,
+    ...KEEPER_BACKLOG_BOOK,
     fund: { openInterest: 0.02 },
-    liquidator: { bounty: 0.002, maxPerStep: 50, minReward: 150 },
     defenses: [{ kind: 'dynamic-bounty', baseRate: 0.002, perSecond: 2e-5, graceSeconds: 120, fromFund: true }],
   });
 

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { liquidationCap, LiquidationCapParams, maxLiquidationAmountInWindow } from '../../../sim/policies/liquidation-cap.js';
 import type { LiquidationPlan, RunView } from '../../../sim/types.js';
-import { book, run } from './book-scenarios.js';
+import { CASCADE_BOOK, book, run } from './book-scenarios.js';
 
 describe('liquidation-cap', () => {
   it('vector 8: the Synthetix ETH market caps liquidations at 7,890.75 ETH per 30 s window', () => {
@@ -49,15 +49,7 @@ describe('liquidation-cap', () => {
   // spot between steps instead of the cascade pushing it down. Seed 1: bad debt 632,961 -> 381,248, uncovered
   // 556,451 -> 287,311, lowest mark 1,461 -> 1,595, liquidations 90 -> 77, with up to 39 accounts waiting.
   const scenario = book({
-    seed: 1,
-    count: 200,
-    collateral: [5000, 40000],
-    leverage: [3, 10],
-    crash: 0.8,
-    crashSteps: 100,
-    depth: { openInterest: 0.3 },
-    reversion: 0.1,
-    liquidator: null,
+    ...CASCADE_BOOK,
     defenses: [{ kind: 'liquidation-cap', maxUnits: 50 }],
   });
 

@@ -1,7 +1,7 @@
 // oi-cap: GMX's maxOpenInterest as an admission limit (mechanics.md 1.3).
 import { describe, it, expect } from 'vitest';
 import { OiCapParams, underCap } from '../../../sim/policies/oi-cap.js';
-import { book, run } from './book-scenarios.js';
+import { EXPOSURE_BOOK, book, run } from './book-scenarios.js';
 
 describe('oi-cap', () => {
   it('default: GMX ETH/USD maxOpenInterest $110M; an open is admitted iff OI + notional <= cap', () => {
@@ -15,17 +15,7 @@ describe('oi-cap', () => {
   // the starting open interest. Seed 1: open interest peaks at $18.5M instead of $33.5M, 345 opens refused, bad debt
   // 1,574,904 -> 305,543, liquidations 334 -> 115.
   const scenario = book({
-    seed: 1,
-    count: 200,
-    collateral: [2000, 20000],
-    leverage: [3, 12],
-    arrivals: 2,
-    longShare: 0.65,
-    reversion: 0.1,
-    crash: 0.85,
-    crashAt: 200,
-    steps: 300,
-    liquidator: { bounty: 0.005, maxPerStep: 30 },
+    ...EXPOSURE_BOOK,
     defenses: [{ kind: 'oi-cap', maxOpenInterest: { openInterest: 1.1 } }],
   });
 

@@ -6,7 +6,7 @@ import { EventLog } from '../../../sim/events.js';
 import { VenueSchema } from '../../../sim/venue-config.js';
 import { cooldownSteps, partialLiquidation, PartialLiquidationParams } from '../../../sim/policies/partial-liquidation.js';
 import type { LiquidationPlan, RunView } from '../../../sim/types.js';
-import { book, run } from './book-scenarios.js';
+import { CASCADE_BOOK, book, run } from './book-scenarios.js';
 
 function emptyPlan(): LiquidationPlan {
   return { ...NO_SHAPING };
@@ -56,15 +56,7 @@ describe('partial-liquidation', () => {
   // 632,961 -> 535,040, uncovered 556,451 -> 422,094, liquidation slippage 148,899 -> 93,353, lowest mark 1,461 -> 1,509,
   // liquidations 90 -> 212 (127 slices).
   const scenario = book({
-    seed: 1,
-    count: 200,
-    collateral: [5000, 40000],
-    leverage: [3, 10],
-    crash: 0.8,
-    crashSteps: 100,
-    depth: { openInterest: 0.3 },
-    reversion: 0.1,
-    liquidator: null,
+    ...CASCADE_BOOK,
     defenses: [{ kind: 'partial-liquidation' }],
   });
 

@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { EVENT_DELEVERAGE } from '../../../sim/perp.js';
 import { defaultProbability, liquidationPrice, PredictiveDeleverageParams } from '../../../sim/policies/predictive-deleverage.js';
 import { normCdf } from '../../../sim/policies/stats.js';
-import { book, run } from './book-scenarios.js';
+import { EXPOSURE_BOOK, book, run } from './book-scenarios.js';
 
 describe('predictive-deleverage', () => {
   it('liquidation price: mechanics.md 7.1 vector 5 (long 10 BTC @ 100,000, margin 50,000, MMR 1.25% -> 96,202.53)', () => {
@@ -32,17 +32,7 @@ describe('predictive-deleverage', () => {
   // each step they stay above it. Seed 1: bad debt 837,323 -> 53,175, liquidations 294 -> 110, slippage 144,474 ->
   // 17,527, with 2,852 deleverages.
   const scenario = book({
-    seed: 1,
-    count: 200,
-    collateral: [2000, 20000],
-    leverage: [3, 12],
-    arrivals: 2,
-    longShare: 0.65,
-    reversion: 0.1,
-    crash: 0.85,
-    crashAt: 200,
-    steps: 300,
-    liquidator: { bounty: 0.005, maxPerStep: 30 },
+    ...EXPOSURE_BOOK,
     defenses: [{ kind: 'predictive-deleverage', threshold: 0.02, horizonSeconds: 14_400 }],
   });
   scenario.market.shocks.unshift({ kind: 'ramp', at: 150, steps: 5, factor: 0.93 } as (typeof scenario.market.shocks)[number]);
