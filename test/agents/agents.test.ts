@@ -4,9 +4,10 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readPopulationCsv } from '../../agents/population-csv.js';
-import { InputError, type ErrorData } from '../../sim/errors.js';
+import { InputError } from '../../sim/errors.js';
 import { runScenario, createWorld } from '../../sim/run.js';
 import { parseScenario } from '../../sim/scenario.js';
+import { errorOf } from '../sim/helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -22,15 +23,6 @@ function csv(name: string, text: string): string {
   return f;
 }
 
-function errorOf(f: () => unknown): ErrorData {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).data;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('population CSV', () => {
   it('reads rows in order, skipping blank lines, CRLF accepted', () => {

@@ -16,11 +16,12 @@ import {
   type ResultsMeta,
 } from '../../reports/arrow.js';
 import { loadResults, loadTable, rowsOf } from '../../reports/load.js';
-import { InputError } from '../../sim/errors.js';
 import { EventLog } from '../../sim/events.js';
 import { runScenario, type RunResult } from '../../sim/run.js';
 import { loadScenario, type LoadedScenario } from '../../sim/scenario.js';
 import { Series, SERIES_COLUMNS } from '../../sim/series.js';
+import { InputError } from '../../sim/errors.js';
+import { errorOf } from '../sim/helpers.js';
 
 const STEPS = 400; // the crash starts at 50%: step 200
 let ls: LoadedScenario;
@@ -299,15 +300,7 @@ describe('writeStepRecords', () => {
 });
 
 describe('loadResults errors', () => {
-  const code = (f: () => unknown): { code: string; file?: string; message: string } => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(InputError);
-      return (e as InputError).data;
-    }
-    throw new Error('expected an InputError');
-  };
+  const code = errorOf;
 
   it('a missing directory or file is results.unreadable naming it', () => {
     const missing = path.join(tmp, 'nope');

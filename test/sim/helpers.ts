@@ -1,6 +1,8 @@
 // Shared helpers for the simulator tests (not a test file itself).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { InputError, type ErrorData } from '../../sim/errors.js';
 import { loadScenario, parseScenario, type Scenario } from '../../sim/scenario.js';
 
 /** Repository root, derived from this file's location (test/sim/helpers.ts). */
@@ -26,4 +28,15 @@ export function scenario(input: Record<string, unknown>): Scenario {
 /** |a - b| <= rel * max(|a|, |b|, 1). */
 export function closeRel(a: number, b: number, rel: number): boolean {
   return Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1);
+}
+
+/** The plain error data of the InputError `f` throws (fails the test if it throws anything else, or nothing). */
+export function errorOf(f: () => unknown): ErrorData {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as InputError).data;
+  }
+  throw new Error('expected an InputError, nothing was thrown');
 }

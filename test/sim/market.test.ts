@@ -1,23 +1,13 @@
 // The market: the single-asset form draws exactly as before, `crash` is two ramps, multi-asset scenarios and their errors.
 import { describe, expect, it } from 'vitest';
-import { InputError, type ErrorData } from '../../sim/errors.js';
 import { expandShocks, Market, MarketSchema } from '../../sim/market.js';
 import { Stream, Streams } from '../../sim/rng.js';
 import { runScenario } from '../../sim/run.js';
 import { parseScenario } from '../../sim/scenario.js';
-import { scenario } from './helpers.js';
+import { scenario, errorOf } from './helpers.js';
 
 const env = { steps: 400, dt: 60 / (365 * 86400), stepSeconds: 60, baseDir: '.' };
 
-function errorOf(f: () => unknown): ErrorData {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).data;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('market', () => {
   it('the single-asset form moves spot and mark exactly as the original GBM + ramps code', () => {

@@ -3,23 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError, type ErrorData } from '../../sim/errors.js';
 import { runScenario } from '../../sim/run.js';
 import { loadScenario, parseScenario, type Scenario } from '../../sim/scenario.js';
-import { repoRoot, scenario } from './helpers.js';
+import { repoRoot, scenario, errorOf } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bulwark-models-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function errorOf(f: () => unknown): ErrorData {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).data;
-  }
-  throw new Error('expected an InputError');
-}
 
 const base = { name: 't', steps: 100, agents: [{ kind: 'leveraged-traders', count: 10 }] };
 

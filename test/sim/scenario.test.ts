@@ -5,20 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadScenario, parseScenario, scenarioHash, canonicalJson, formatPath } from '../../sim/scenario.js';
 import { InputError, type ErrorData, formatError } from '../../sim/errors.js';
-import { cascadeFile } from './helpers.js';
+import { cascadeFile, errorOf } from './helpers.js';
 
 const base = { name: 't', steps: 10, agents: [{ kind: 'leveraged-traders' }] };
-
-/** The InputError data thrown by f (fails the test if f does not throw an InputError). */
-function errorOf(f: () => unknown): ErrorData {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).data;
-  }
-  throw new Error('expected an InputError, nothing was thrown');
-}
 
 /** The single detail of a scenario.invalid error. */
 function onlyDetail(d: ErrorData): ErrorData {

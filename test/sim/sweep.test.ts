@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError, type ErrorData, formatError } from '../../sim/errors.js';
+import { formatError } from '../../sim/errors.js';
 import { getPath, parsePath, PathError, pathText, setPath } from '../../sim/scenario-path.js';
 import { loadSweep, runAt, runSeed, runSeeds } from '../../sim/sweep.js';
-import { repoRoot } from './helpers.js';
+import { repoRoot, errorOf } from './helpers.js';
 
 let dir: string;
 beforeAll(() => {
@@ -23,15 +23,6 @@ function sweepFile(name: string, text: string): string {
   return f;
 }
 
-function errorOf(f: () => unknown): ErrorData {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).data;
-  }
-  throw new Error('expected an InputError, nothing was thrown');
-}
 
 describe('scenario paths', () => {
   it('parse and print', () => {

@@ -4,25 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { tableFromArrays, tableToIPC, vectorFromArray, TimestampMillisecond, Float64, Table } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError, type ErrorData } from '../../../sim/errors.js';
 import { Replay, ReplaySchema } from '../../../sim/processes/replay.js';
 import { parseTime, readPriceFile } from '../../../sim/processes/replay-file.js';
-import { repoRoot } from '../helpers.js';
+import { repoRoot, errorOf } from '../helpers.js';
 import { env } from './env.js';
 
 const fixtures = path.join(repoRoot, 'test/fixtures');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bulwark-replay-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function errorOf(f: () => unknown): ErrorData {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).data;
-  }
-  throw new Error('expected an InputError');
-}
 
 function replay(cfg: Record<string, unknown>, steps: number, initialPrice = 100, dir = fixtures): Replay {
   return new Replay(ReplaySchema.parse({ kind: 'replay', ...cfg }), { ...env(60, steps), baseDir: dir, initialPrice });
