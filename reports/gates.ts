@@ -1,6 +1,7 @@
 // CI gates: `--fail-if "p99(uncovered_bad_debt) > 1.05 * baseline"` parsed into a small expression tree and
 // evaluated per group of runs (policy and parameter point), against the matching baseline group.
 import { z } from 'zod';
+import { closest } from '../sim/closest.js';
 import { InputError, type ErrorData } from '../sim/errors.js';
 import { issuesToErrors, readYamlFile } from '../sim/scenario.js';
 
@@ -93,23 +94,6 @@ function tokenize(src: string, fail: (pos: number, msg: string) => never): Token
   return out;
 }
 
-function closest(word: string, options: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const o of options) {
-    const a = word.toLowerCase();
-    const b = o.toLowerCase();
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let x = 1; x <= a.length; x++)
-      for (let y = 1; y <= b.length; y++) d[x][y] = Math.min(d[x - 1][y] + 1, d[x][y - 1] + 1, d[x - 1][y - 1] + (a[x - 1] === b[y - 1] ? 0 : 1));
-    if (d[a.length][b.length] < bestD) {
-      bestD = d[a.length][b.length];
-      best = o;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
 
 /** `p99` -> { fn: 'p', level: 0.99 }; `cvar97.5` -> { fn: 'cvar', level: 0.975 }; `mean` -> { fn: 'mean' }. */
 function statName(name: string): { fn: string; level?: number } | null {

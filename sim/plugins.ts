@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { closest } from './closest.js';
 import { InputError, type ErrorData } from './errors.js';
+import { getPath } from './scenario-path.js';
 import type { LiquidationPlan, Policy, PolicyEnv, PolicyKind } from './types.js';
 
 /** A defense entry naming a user module. `path` is relative to the scenario file. */
@@ -127,7 +129,7 @@ function checkParams(kind: PolicyKind<any>, d: ModuleDefense, i: number, opts: P
       const hints = keys.map((k) => closest(k, known)).filter((h): h is string => h !== undefined);
       message += `${hints.length > 0 ? ` (did you mean ${hints.map((h) => `'${h}'`).join(', ')}?)` : ''}${known.length > 0 ? `; expected one of: ${known.join(', ')}` : ''}`;
     } else {
-      const found = valueAt(d.params, p);
+      const found = getPath(d.params, p);
       message += `, found ${found === undefined ? 'nothing' : JSON.stringify(found)}`;
     }
     const at = ['defenses', i, 'params', ...p] as PropertyKey[];
@@ -156,32 +158,7 @@ function paramKeys(kind: PolicyKind<any>): string[] {
   return shape ? Object.keys(shape).filter((k) => k !== 'kind' && k !== 'name') : [];
 }
 
-/** The option closest to `word` by edit distance, if close enough to be a likely typo. */
-function closest(word: string, options: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const o of options) {
-    const a = word.toLowerCase();
-    const b = o.toLowerCase();
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let x = 1; x <= a.length; x++) for (let y = 1; y <= b.length; y++) d[x][y] = Math.min(d[x - 1][y] + 1, d[x][y - 1] + 1, d[x - 1][y - 1] + (a[x - 1] === b[y - 1] ? 0 : 1));
-    if (d[a.length][b.length] < bestD) {
-      bestD = d[a.length][b.length];
-      best = o;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
 
-function valueAt(input: unknown, p: readonly PropertyKey[]): unknown {
-  let v: any = input;
-  for (const k of p) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = v[k as any];
-  }
-  return v;
-}
 
 /** What the module's schema expected, from a zod issue (zod 4 issue codes; other validators: their message). */
 function issueMessage(issue: z.core.$ZodIssue): string {

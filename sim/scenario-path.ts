@@ -63,7 +63,7 @@ export function setPath(target: Record<string, unknown>, p: readonly PathKey[], 
 }
 
 /** The value at path `p`, or undefined. */
-export function getPath(target: unknown, p: readonly PathKey[]): unknown {
+export function getPath(target: unknown, p: readonly PropertyKey[]): unknown {
   let cur: any = target;
   for (const k of p) {
     if (cur === null || typeof cur !== 'object') return undefined;

@@ -6,6 +6,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
 import { checkAgents } from '../agents/checks.js';
 import { agentSchema } from '../agents/registry.js';
+import { closest } from './closest.js';
 import { InputError, type ErrorData } from './errors.js';
 import { LENDING_AGENT_KINDS, LendingSchema } from './lending/config.js';
 import { MarketSchema } from './market.js';
@@ -13,6 +14,7 @@ import { AmmSchema, checkModels, NetworkSchema } from './models.js';
 import { checkOptions, OptionsSchema } from './options/config.js';
 import { checkCross, CrossSchema } from './cross/config.js';
 import { OracleSchema } from './oracle.js';
+import { getPath } from './scenario-path.js';
 import { defenseSchema } from './policies/registry.js';
 import { defenseName } from './policy-stack.js';
 import { VenueSchema } from './venue-config.js';
@@ -69,14 +71,6 @@ export function formatPath(p: readonly PropertyKey[]): string {
   return out;
 }
 
-function valueAt(input: unknown, p: readonly PropertyKey[]): unknown {
-  let v: any = input;
-  for (const k of p) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = v[k as any];
-  }
-  return v;
-}
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
@@ -84,26 +78,6 @@ function describe(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-function closest(word: string, options: readonly string[]): string | undefined {
-  const dist = (a: string, b: string): number => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++)
-        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return d[a.length][b.length];
-  };
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const o of options) {
-    const dd = dist(word.toLowerCase(), o.toLowerCase());
-    if (dd < bestD) {
-      bestD = dd;
-      best = o;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
 
 /** Keys a strict zod object at `p` accepts, for "did you mean" hints. */
 function keysAt(schema: z.ZodType, input: unknown, p: readonly PropertyKey[]): string[] {
@@ -146,7 +120,7 @@ export function issuesToErrors(issues: readonly z.core.$ZodIssue[], input: unkno
     let at = p;
     switch (issue.code) {
       case 'invalid_type': {
-        const found = valueAt(input, p);
+        const found = getPath(input, p);
         message = found === undefined ? `required: expected ${issue.expected}` : `expected ${issue.expected}, found ${describe(found)}`;
         break;
       }
@@ -163,24 +137,24 @@ export function issuesToErrors(issues: readonly z.core.$ZodIssue[], input: unkno
       case 'invalid_union': {
         const iss = issue as any;
         if (iss.discriminator) {
-          const found = valueAt(input, p);
+          const found = getPath(input, p);
           const opts: string[] = iss.options ?? [];
           const hint = typeof found === 'string' ? closest(found, opts) : undefined;
           message = `unknown ${iss.discriminator} ${describe(found)}; expected one of: ${opts.join(', ')}${hint ? ` (did you mean '${hint}'?)` : ''}`;
         } else {
-          message = `expected ${unionExpectation(iss.errors)}, found ${describe(valueAt(input, p))}`;
+          message = `expected ${unionExpectation(iss.errors)}, found ${describe(getPath(input, p))}`;
         }
         break;
       }
       case 'invalid_value': {
         const vals = (issue as any).values as unknown[];
-        message = `expected ${vals.map((v) => JSON.stringify(v)).join(' or ')}, found ${describe(valueAt(input, p))}`;
+        message = `expected ${vals.map((v) => JSON.stringify(v)).join(' or ')}, found ${describe(getPath(input, p))}`;
         break;
       }
       case 'too_small':
       case 'too_big': {
         const iss = issue as any;
-        const found = valueAt(input, p);
+        const found = getPath(input, p);
         const rel = issue.code === 'too_small' ? (iss.inclusive ? '>=' : '>') : iss.inclusive ? '<=' : '<';
         const what = iss.origin === 'array' ? 'number of entries' : iss.origin === 'string' ? 'length' : 'a number';
         const value = issue.code === 'too_small' ? iss.minimum : iss.maximum;
@@ -188,7 +162,7 @@ export function issuesToErrors(issues: readonly z.core.$ZodIssue[], input: unkno
         break;
       }
       default:
-        message = `${issue.message}, found ${describe(valueAt(input, p))}`;
+        message = `${issue.message}, found ${describe(getPath(input, p))}`;
     }
     const location = locate?.(at) ?? locate?.(p);
     out.push({ code: 'scenario.invalid', message, path: formatPath(at) || '(top level)', ...(file ? { file } : {}), ...(location ? { location } : {}) });
