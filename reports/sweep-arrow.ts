@@ -607,42 +607,47 @@ export class SweepWriter {
   }
 }
 
-/** Rows of a sweep runs file (e.g. a `.partial` one), batch by batch, as SweepRow. Reads lazily. */
-export async function* readSweepRows(file: string): AsyncGenerator<SweepRow> {
+/** The record batches of an Arrow file, read lazily; the file is closed when the caller stops or finishes. */
+async function* batchesOf(file: string): AsyncGenerator<RecordBatch> {
   const handle = await open(file, 'r');
   try {
     const reader = await RecordBatchReader.from(handle);
     await reader.open();
-    for await (const batch of reader) {
-      const col = (name: string) => batch.getChild(name)!;
-      const cols = Object.fromEntries(RUNS_COLUMNS.map((c) => [c, col(c)]));
-      const lead = SWEEP_LEAD_COLUMNS.map(col);
-      for (let i = 0; i < batch.numRows; i++) {
-        const summaryPresent = cols.final_price.get(i) !== null;
-        let summary: RunSummary | null = null;
-        if (summaryPresent) {
-          const s: Record<string, unknown> = {};
-          for (const c of RUNS_COLUMNS) {
-            const v: unknown = cols[c].get(i);
-            s[c] = typeof v === 'bigint' ? Number(v) : v;
-          }
-          summary = s as unknown as RunSummary;
-        }
-        yield {
-          runIndex: lead[0].get(i) as number,
-          pointIndex: lead[1].get(i) as number,
-          seedIndex: lead[2].get(i) as number,
-          scenario: cols.scenario.get(i) as string,
-          policy: cols.policy.get(i) as string,
-          seed: cols.seed.get(i) as number,
-          steps: cols.steps.get(i) as number,
-          summary,
-          error: (cols.error.get(i) as string | null) ?? null,
-        };
-      }
-    }
+    yield* reader;
   } finally {
     await handle.close();
+  }
+}
+
+/** Rows of a sweep runs file (e.g. a `.partial` one), batch by batch, as SweepRow. Reads lazily. */
+export async function* readSweepRows(file: string): AsyncGenerator<SweepRow> {
+  for await (const batch of batchesOf(file)) {
+    const col = (name: string) => batch.getChild(name)!;
+    const cols = Object.fromEntries(RUNS_COLUMNS.map((c) => [c, col(c)]));
+    const lead = SWEEP_LEAD_COLUMNS.map(col);
+    for (let i = 0; i < batch.numRows; i++) {
+      const summaryPresent = cols.final_price.get(i) !== null;
+      let summary: RunSummary | null = null;
+      if (summaryPresent) {
+        const s: Record<string, unknown> = {};
+        for (const c of RUNS_COLUMNS) {
+          const v: unknown = cols[c].get(i);
+          s[c] = typeof v === 'bigint' ? Number(v) : v;
+        }
+        summary = s as unknown as RunSummary;
+      }
+      yield {
+        runIndex: lead[0].get(i) as number,
+        pointIndex: lead[1].get(i) as number,
+        seedIndex: lead[2].get(i) as number,
+        scenario: cols.scenario.get(i) as string,
+        policy: cols.policy.get(i) as string,
+        seed: cols.seed.get(i) as number,
+        steps: cols.steps.get(i) as number,
+        summary,
+        error: (cols.error.get(i) as string | null) ?? null,
+      };
+    }
   }
 }
 
@@ -659,63 +664,49 @@ function* runRanges(runIndex: Int32Array): Generator<[number, number]> {
 
 /** Per-run step columns of a sweep steps file, in file order (runs without steps do not appear). Reads lazily. */
 export async function* readSweepSteps(file: string): AsyncGenerator<{ runIndex: number; steps: StepColumns }> {
-  const handle = await open(file, 'r');
-  try {
-    const reader = await RecordBatchReader.from(handle);
-    await reader.open();
-    for await (const batch of reader) {
-      const runIndex = batch.getChild('run_index')!.toArray() as Int32Array;
-      const cols = SERIES_COLUMNS.map((c) => batch.getChild(c)!.toArray() as Float64Array | Int32Array | Uint8Array);
-      for (const [start, end] of runRanges(runIndex)) {
-        const steps = {} as StepColumns;
-        SERIES_COLUMNS.forEach((c, k) => {
-          steps[c] = cols[k].slice(start, end);
-        });
-        yield { runIndex: runIndex[start], steps };
-      }
+  for await (const batch of batchesOf(file)) {
+    const runIndex = batch.getChild('run_index')!.toArray() as Int32Array;
+    const cols = SERIES_COLUMNS.map((c) => batch.getChild(c)!.toArray() as Float64Array | Int32Array | Uint8Array);
+    for (const [start, end] of runRanges(runIndex)) {
+      const steps = {} as StepColumns;
+      SERIES_COLUMNS.forEach((c, k) => {
+        steps[c] = cols[k].slice(start, end);
+      });
+      yield { runIndex: runIndex[start], steps };
     }
-  } finally {
-    await handle.close();
   }
 }
 
 /** Per-run event rows of a sweep events file, in file order (runs without events do not appear). Reads lazily. */
 export async function* readSweepEvents(file: string): AsyncGenerator<{ runIndex: number; events: SweepEventRows }> {
-  const handle = await open(file, 'r');
-  try {
-    const reader = await RecordBatchReader.from(handle);
-    await reader.open();
-    for await (const batch of reader) {
-      const runIndex = batch.getChild('run_index')!.toArray() as Int32Array;
-      const step = batch.getChild('step')!.toArray() as Int32Array;
-      const account = batch.getChild('account')!.toArray() as Int32Array;
-      // the values as stored, also under nulls (what the writer put there): a replay writes the same bytes
-      const floats = EVENT_FLOAT_COLUMNS.map((c) => batch.getChild(c)!.data[0].values as Float64Array);
-      const strings = (name: string) => batch.getChild(name)!;
-      const [type, source, action, reason] = ['type', 'source', 'action', 'reason'].map(strings);
-      for (const [start, end] of runRanges(runIndex)) {
-        const n = end - start;
-        const rows: SweepEventRows = {
-          step: step.slice(start, end),
-          type: new Uint8Array(n),
-          source: new Array<string>(n),
-          action: new Array<string>(n),
-          reason: new Array<string | null>(n),
-          account: account.slice(start, end),
-          floats: floats.map((f) => f.slice(start, end)),
-        };
-        for (let i = 0; i < n; i++) {
-          const t = EVENT_TYPE_NAMES.indexOf(type.get(start + i) as (typeof EVENT_TYPE_NAMES)[number]);
-          if (t < 0) throw new Error(`${file}: unknown event type '${String(type.get(start + i))}'`);
-          rows.type[i] = t;
-          rows.source[i] = source.get(start + i) as string;
-          rows.action[i] = action.get(start + i) as string;
-          rows.reason[i] = (reason.get(start + i) as string | null) ?? null;
-        }
-        yield { runIndex: runIndex[start], events: rows };
+  for await (const batch of batchesOf(file)) {
+    const runIndex = batch.getChild('run_index')!.toArray() as Int32Array;
+    const step = batch.getChild('step')!.toArray() as Int32Array;
+    const account = batch.getChild('account')!.toArray() as Int32Array;
+    // the values as stored, also under nulls (what the writer put there): a replay writes the same bytes
+    const floats = EVENT_FLOAT_COLUMNS.map((c) => batch.getChild(c)!.data[0].values as Float64Array);
+    const strings = (name: string) => batch.getChild(name)!;
+    const [type, source, action, reason] = ['type', 'source', 'action', 'reason'].map(strings);
+    for (const [start, end] of runRanges(runIndex)) {
+      const n = end - start;
+      const rows: SweepEventRows = {
+        step: step.slice(start, end),
+        type: new Uint8Array(n),
+        source: new Array<string>(n),
+        action: new Array<string>(n),
+        reason: new Array<string | null>(n),
+        account: account.slice(start, end),
+        floats: floats.map((f) => f.slice(start, end)),
+      };
+      for (let i = 0; i < n; i++) {
+        const t = EVENT_TYPE_NAMES.indexOf(type.get(start + i) as (typeof EVENT_TYPE_NAMES)[number]);
+        if (t < 0) throw new Error(`${file}: unknown event type '${String(type.get(start + i))}'`);
+        rows.type[i] = t;
+        rows.source[i] = source.get(start + i) as string;
+        rows.action[i] = action.get(start + i) as string;
+        rows.reason[i] = (reason.get(start + i) as string | null) ?? null;
       }
+      yield { runIndex: runIndex[start], events: rows };
     }
-  } finally {
-    await handle.close();
   }
 }
