@@ -21,19 +21,9 @@ export function planCross(w: World): void {
   if (v === null) return;
   v.setPrices(w.prices, w.market.venueIndex, w.oracle);
   v.impactFactor.fill(1);
-  const c = v.config;
-  const plan = v.plan;
-  plan.portfolio = c.margin.mode === 'portfolio';
-  plan.dispersion = c.margin.dispersion;
-  plan.haircut.set(v.baseHaircut);
   const base = w.scenario.venue.maintenanceMargin;
-  plan.marginScale = base > 0 && w.maintenanceMargin > base ? w.maintenanceMargin / base : 1;
-  plan.marketScale.fill(1);
-  plan.maxLiquidations = c.liquidation.maxPerStep ?? Infinity;
-  plan.partialFraction = 0;
-  plan.partialMinNotional = 0;
-  plan.restoreBuffer = 0;
-  for (const pol of w.policies) pol.cross?.(w, plan);
+  v.resetPlan(base > 0 && w.maintenanceMargin > base ? w.maintenanceMargin / base : 1);
+  for (const pol of w.policies) pol.cross?.(w, v.plan);
 }
 
 /** Whether an intent kind belongs to the cross-margin venue. */

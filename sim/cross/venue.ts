@@ -218,7 +218,8 @@ export class CrossVenue implements CrossBook {
     c.margin.scenarios.forEach((sc, j) => {
       for (const [name, move] of Object.entries(sc)) this.moves[j * this.na + assetNames.indexOf(name)] = move;
     });
-    this.plan = { portfolio: c.margin.mode === 'portfolio', dispersion: c.margin.dispersion, haircut: Float64Array.from(this.baseHaircut), marginScale: 1, marketScale: new Float64Array(this.nm).fill(1), maxLiquidations: c.liquidation.maxPerStep ?? Infinity, partialFraction: 0, partialMinNotional: 0, restoreBuffer: 0 };
+    this.plan = { portfolio: false, dispersion: 0, haircut: new Float64Array(this.nk), marginScale: 1, marketScale: new Float64Array(this.nm), maxLiquidations: 0, partialFraction: 0, partialMinNotional: 0, restoreBuffer: 0 };
+    this.resetPlan(1);
     this.ledger = new CrossLedger(c.insuranceFund, this.nk);
     this.grow(64);
   }
@@ -271,6 +272,21 @@ export class CrossVenue implements CrossBook {
   scalePositions(i: number, factor: number): void {
     const base = i * this.nm;
     for (let m = 0; m < this.nm; m++) this.size[base + m] *= factor;
+  }
+
+  /** The scenario's rules, before any policy: its margin mode, base haircuts, no scaling beyond `marginScale`, no partial liquidation. */
+  resetPlan(marginScale: number): void {
+    const c = this.config;
+    const plan = this.plan;
+    plan.portfolio = c.margin.mode === 'portfolio';
+    plan.dispersion = c.margin.dispersion;
+    plan.haircut.set(this.baseHaircut);
+    plan.marginScale = marginScale;
+    plan.marketScale.fill(1);
+    plan.maxLiquidations = c.liquidation.maxPerStep ?? Infinity;
+    plan.partialFraction = 0;
+    plan.partialMinNotional = 0;
+    plan.restoreBuffer = 0;
   }
 
   /** Ends seeding: sizes the per-step scratch to the book. */

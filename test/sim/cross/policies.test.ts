@@ -21,8 +21,7 @@ function setup() {
   const view = { cross: v } as unknown as RunView;
   const step = (btc: number, sol: number, hook: (view: RunView, plan: typeof v.plan) => void) => {
     v.setPrices([btc, sol], 0, btc);
-    v.plan.haircut.set(v.baseHaircut);
-    v.plan.marketScale.fill(1);
+    v.resetPlan(1); // the scenario's rules, as planCross starts each step
     hook(view, v.plan);
   };
   return { v, env, logs, step };
@@ -35,7 +34,6 @@ describe('portfolio-margin', () => {
     step(100_000, 200, (view, plan) => own.cross!(view, plan));
     expect(v.plan.portfolio).toBe(true);
     expect(v.plan.dispersion).toBe(0.3);
-    v.plan.dispersion = v.config.margin.dispersion;
     const inherit = portfolioMargin.create(portfolioMargin.params.parse({ kind: 'portfolio-margin' }), env);
     step(100_000, 200, (view, plan) => inherit.cross!(view, plan));
     expect(v.plan.dispersion).toBe(0.7);
