@@ -320,7 +320,11 @@ export class CrossVenue implements CrossBook {
   }
 
   equityOf(i: number): number {
-    let e = this.cash[i] + this.collateralValueOf(i);
+    return this.plusPnl(i, this.cash[i] + this.collateralValueOf(i));
+  }
+
+  /** `e` plus the unrealised P&L of account i's positions (market by market, in this order: results depend on it). */
+  private plusPnl(i: number, e: number): number {
     const base = i * this.nm;
     for (let m = 0; m < this.nm; m++) {
       const s = this.size[base + m];
@@ -611,12 +615,13 @@ export class CrossVenue implements CrossBook {
     for (let i = 0; i < this.count; i++) {
       if (this.open[i] !== 1) continue;
       open++;
-      const e = this.equityOf(i);
+      const c = this.collateralValueOf(i);
+      const e = this.plusPnl(i, this.cash[i] + c);
       const q = this.requirementOf(i);
       eq += e;
       req += q;
-      std += this.standardRequirementOf(i);
-      coll += this.collateralValueOf(i);
+      std += this.plan.portfolio ? this.standardRequirementOf(i) : q;
+      coll += c;
       if (q > 0) r[n++] = e / q;
     }
     out.open = open;
