@@ -1,6 +1,6 @@
 // cascade-golden: the engine reproduces the reference workload's published output bit for bit.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runScenario, type RunResult } from '../../sim/run.js';
 import { cascade, goldenDir, closeRel } from './helpers.js';
@@ -29,6 +29,9 @@ describe('cascade-golden (N=1000, T=10000, seed 1, sigma 0)', () => {
   let totals: Record<string, number>;
 
   beforeAll(() => {
+    if (!existsSync(goldenDir)) {
+      throw new Error(`the reference output ${goldenDir} is missing: run the tests with the shared reference beside the checkout (../shared, as CI does) or set BULWARK_SHARED to its directory`);
+    }
     const { scenario, baseDir } = cascade();
     const s = scenario as any;
     s.agents[0].population = path.join(goldenDir, 'population_N1000_s1.csv');

@@ -8,8 +8,8 @@ import { loadScenario, parseScenario, type Scenario } from '../../sim/scenario.j
 /** Repository root, derived from this file's location (test/sim/helpers.ts). */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `../shared` beside the repository (CI layout). */
-export const sharedDir = path.resolve(repoRoot, '../shared');
+/** `../shared` beside the repository (CI layout), or the directory BULWARK_SHARED names. */
+export const sharedDir = process.env.BULWARK_SHARED ? path.resolve(process.env.BULWARK_SHARED) : path.resolve(repoRoot, '../shared');
 export const goldenDir = path.resolve(sharedDir, 'reference/cascade-golden');
 
 export const cascadeFile = path.join(repoRoot, 'scenarios/bench/cascade.yaml');
